@@ -55,9 +55,11 @@ def is_name_token(token: str) -> bool:
     if token in SUFFIXES:
         return True
     if token.endswith("."):
-        letters = token.replace(".", "").replace("-", "")
-        # Initials: "M.", "J.-P.", "A.B."
-        return 1 <= len(letters) <= 3 and all(_is_upper(ch) for ch in letters)
+        # Initials: "M.", "J.-P.", "A.B." — one capital before every dot ("RAM." is not).
+        compact = token.replace("-", "")
+        return 2 <= len(compact) <= 6 and all(
+            _is_upper(compact[i]) and compact[i + 1] == "." for i in range(0, len(compact) - 1, 2)
+        ) and len(compact) % 2 == 0
     if len(token) == 1:
         return _is_upper(token)
     return all(_is_part(part) for part in token.split("-"))
