@@ -6,6 +6,7 @@ import json
 import shutil
 
 from conftest import CASES
+
 from scholarkg.cli import cli
 
 

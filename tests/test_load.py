@@ -31,8 +31,6 @@ EXTRA = FIXTURES / "extra.ttl"
 ALICE = "https://w3id.org/scholarkg/id/graph/alice-0123456789"
 BOB = "https://w3id.org/scholarkg/id/graph/bob-9876543210"
 
-needs_server = pytest.mark.skipif(oxigraph_binary() is None, reason="oxigraph server not installed")
-
 
 def _quads(path: Path) -> set[pyoxigraph.Quad]:
     return set(pyoxigraph.parse(path=path))
@@ -47,8 +45,12 @@ def _store_quads(server: OxigraphServer) -> set[pyoxigraph.Quad]:
 
 def _count_in(server: OxigraphServer, graph: str) -> int:
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-    response = httpx.post(server.query_url, data={"query": query},
-                          headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    response = httpx.post(
+        server.query_url,
+        data={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    )
     response.raise_for_status()
     return int(response.json()["results"]["bindings"][0]["n"]["value"])
 
@@ -77,7 +79,9 @@ def test_trig_lands_graph_by_graph_with_literals_intact(store: OxigraphServer) -
     assert report.files == [PAGES]
     assert report.requests == 3
     assert [(e.graph, e.method, e.triples) for e in events] == [
-        (ALICE, "PUT", 5), (BOB, "PUT", 2), (DEFAULT_GRAPH, "PUT", 6)
+        (ALICE, "PUT", 5),
+        (BOB, "PUT", 2),
+        (DEFAULT_GRAPH, "PUT", 6),
     ]
     assert {e.total for e in events} == {3}
     assert {e.total_triples for e in events} == {13}
@@ -103,15 +107,22 @@ def test_reloading_the_same_file_is_idempotent(store: OxigraphServer) -> None:
 def test_reloading_a_changed_page_replaces_only_its_graph(store: OxigraphServer) -> None:
     load_files([PAGES], endpoint=store.store_url)
     # a graph no file mentions must survive the reload
-    httpx.put(f"{store.store_url}?graph=http%3A%2F%2Fexample.org%2Fother",
-              content=b"<http://example.org/x> <http://example.org/y> <http://example.org/z> .",
-              headers={"Content-Type": "application/n-triples"}, timeout=30).raise_for_status()
+    httpx.put(
+        f"{store.store_url}?graph=http%3A%2F%2Fexample.org%2Fother",
+        content=b"<http://example.org/x> <http://example.org/y> <http://example.org/z> .",
+        headers={"Content-Type": "application/n-triples"},
+        timeout=30,
+    ).raise_for_status()
 
     load_files([PAGES_CHANGED], endpoint=store.store_url)
 
     quads = _store_quads(store)
-    names = {q.object.value for q in quads if q.predicate.value == "https://schema.org/name"
-             and q.graph_name == pyoxigraph.NamedNode(BOB)}
+    names = {
+        q.object.value
+        for q in quads
+        if q.predicate.value == "https://schema.org/name"
+        and q.graph_name == pyoxigraph.NamedNode(BOB)
+    }
     assert names == {"Bob's paper, renamed"}  # the old title is gone, the new one is there
     assert {q for q in quads if q.graph_name == pyoxigraph.NamedNode(ALICE)} == {
         q for q in _quads(PAGES) if q.graph_name == pyoxigraph.NamedNode(ALICE)
@@ -246,10 +257,16 @@ def test_requests_follow_the_protocol(tmp_path: Path) -> None:
         load_files([PAGES, EXTRA, more], endpoint=stub.endpoint, user="u", password="pw")
     calls = [(s.method, s.path, s.headers["Content-Type"]) for s in stub.seen]
     assert calls == [
-        ("PUT", "/store?graph=https%3A%2F%2Fw3id.org%2Fscholarkg%2Fid%2Fgraph%2Falice-0123456789",
-         "application/n-triples"),
-        ("PUT", "/store?graph=https%3A%2F%2Fw3id.org%2Fscholarkg%2Fid%2Fgraph%2Fbob-9876543210",
-         "application/n-triples"),
+        (
+            "PUT",
+            "/store?graph=https%3A%2F%2Fw3id.org%2Fscholarkg%2Fid%2Fgraph%2Falice-0123456789",
+            "application/n-triples",
+        ),
+        (
+            "PUT",
+            "/store?graph=https%3A%2F%2Fw3id.org%2Fscholarkg%2Fid%2Fgraph%2Fbob-9876543210",
+            "application/n-triples",
+        ),
         ("PUT", "/store?default", "application/n-triples"),
         ("POST", "/store?default", "text/turtle"),  # the default graph was already written
         ("POST", "/store?default", "application/n-triples"),
@@ -262,8 +279,10 @@ def test_requests_follow_the_protocol(tmp_path: Path) -> None:
 
 
 def test_digest_challenge_is_answered(tmp_path: Path) -> None:
-    challenge = {"WWW-Authenticate": 'Digest realm="SPARQL", nonce="abc123", qop="auth", '
-                                     'algorithm="MD5", opaque="xyz"'}
+    challenge = {
+        "WWW-Authenticate": 'Digest realm="SPARQL", nonce="abc123", qop="auth", '
+        'algorithm="MD5", opaque="xyz"'
+    }
     with Stub([Step(401, b"Unauthorized", challenge), Step(201)]) as stub:
         report = load_files([EXTRA], endpoint=stub.endpoint, user="dba", password="pw")
     assert report.graphs == [DEFAULT_GRAPH]
@@ -282,10 +301,30 @@ def test_server_down_fails_quickly_with_one_line() -> None:
     elapsed = time.monotonic() - started
     message = str(caught.value)
     assert 0.4 < elapsed < 5  # one retry after 0.5 s, then give up
-    assert message.startswith(f"cannot connect to the graph store {endpoint}")
+    assert message.startswith(f"cannot connect to the graph store {endpoint}: Connection refused")
     assert "(after 2 attempts)" in message
     assert "\n" not in message and "s3cret" not in message
     assert caught.value.exit_code == 4
+
+
+def test_unknown_host_is_not_retried() -> None:
+    started = time.monotonic()
+    with pytest.raises(RemoteError) as caught:
+        load_files([EXTRA], endpoint="http://no-such-host.invalid/store", retries=3)
+    assert time.monotonic() - started < 5
+    assert str(caught.value) == (
+        "cannot reach the graph store http://no-such-host.invalid/store: "
+        "unknown host 'no-such-host.invalid'"
+    )
+
+
+def test_redirect_names_the_new_address() -> None:
+    moved = {"Location": "https://store.example.org/store"}
+    with Stub([Step(301, b"Moved", moved)]) as stub, pytest.raises(RemoteError) as caught:
+        load_files([EXTRA], endpoint=stub.endpoint)
+    assert len(stub.seen) == 1
+    assert "redirected PUT of the default graph from extra.ttl to " in str(caught.value)
+    assert "https://store.example.org/store (HTTP 301)" in str(caught.value)
 
 
 def test_credentials_in_the_url_are_not_shown() -> None:
@@ -297,36 +336,47 @@ def test_credentials_in_the_url_are_not_shown() -> None:
 
 
 def test_refused_credentials_are_not_retried() -> None:
-    with Stub([Step(401, b"Unauthorized\nsecond line")]) as stub:
-        with pytest.raises(RemoteError) as caught:
-            load_files([EXTRA], endpoint=stub.endpoint, user="u", password="s3cret", retries=3)
+    with (
+        Stub([Step(401, b"Unauthorized\nsecond line")]) as stub,
+        pytest.raises(RemoteError) as caught,
+    ):
+        load_files([EXTRA], endpoint=stub.endpoint, user="u", password="s3cret", retries=3)
     assert len(stub.seen) == 1
     message = str(caught.value)
-    assert message == (f"the graph store {stub.endpoint} refused the credentials "
-                       "(HTTP 401: Unauthorized)")
+    assert message == (
+        f"the graph store {stub.endpoint} refused the credentials (HTTP 401: Unauthorized)"
+    )
     assert "s3cret" not in message
 
 
 def test_missing_credentials_are_named() -> None:
-    with Stub([Step(403, b"<html><body><h1>Forbidden</h1></body></html>")]) as stub:
-        with pytest.raises(RemoteError, match=r"requires credentials \(HTTP 403: Forbidden\)"):
-            load_files([EXTRA], endpoint=stub.endpoint)
+    with (
+        Stub([Step(403, b"<html><body><h1>Forbidden</h1></body></html>")]) as stub,
+        pytest.raises(RemoteError, match=r"requires credentials \(HTTP 403: Forbidden\)"),
+    ):
+        load_files([EXTRA], endpoint=stub.endpoint)
     assert len(stub.seen) == 1
 
 
 def test_bad_request_shows_the_first_line_and_is_not_retried() -> None:
-    with Stub([Step(400, b"Parse error on line 3\nstack trace...")]) as stub:
-        with pytest.raises(RemoteError) as caught:
-            load_files([EXTRA], endpoint=stub.endpoint)
+    with (
+        Stub([Step(400, b"Parse error on line 3\nstack trace...")]) as stub,
+        pytest.raises(RemoteError) as caught,
+    ):
+        load_files([EXTRA], endpoint=stub.endpoint)
     assert len(stub.seen) == 1
-    assert str(caught.value) == (f"the graph store {stub.endpoint} refused PUT of the default "
-                                 "graph from extra.ttl (HTTP 400: Parse error on line 3)")
+    assert str(caught.value) == (
+        f"the graph store {stub.endpoint} refused PUT of the default "
+        "graph from extra.ttl (HTTP 400: Parse error on line 3)"
+    )
 
 
 def test_wrong_endpoint_gets_a_hint() -> None:
-    with Stub([Step(404, b"Not Found")]) as stub:
-        with pytest.raises(RemoteError, match="Graph Store Protocol endpoint"):
-            load_files([EXTRA], endpoint=stub.endpoint)
+    with (
+        Stub([Step(404, b"Not Found")]) as stub,
+        pytest.raises(RemoteError, match="Graph Store Protocol endpoint"),
+    ):
+        load_files([EXTRA], endpoint=stub.endpoint)
 
 
 @pytest.mark.parametrize("status", [500, 503])
@@ -357,59 +407,79 @@ def test_slow_server_times_out() -> None:
             load_files([EXTRA], endpoint=stub.endpoint, timeout=0.3, retries=0)
         elapsed = time.monotonic() - started
     assert elapsed < 2
-    assert str(caught.value) == (f"the graph store {stub.endpoint} did not answer within 0.3 s "
-                                 "(PUT of the default graph from extra.ttl)")
+    assert str(caught.value) == (
+        f"the graph store {stub.endpoint} did not answer within 0.3 s "
+        "(PUT of the default graph from extra.ttl)"
+    )
 
 
 # ---------------------------------------------------------------------------- streaming
 
 _MEASURE = textwrap.dedent(
     """
-    import json, resource, sys, time
+    import json, resource, sys
     from pathlib import Path
     from scholarkg.load import load_files
 
-    endpoint, big, small = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
-    load_files([small], endpoint=endpoint)  # warm up: imports, connection, parser
+    endpoint, small, *big = sys.argv[1:]
+    load_files([Path(small)], endpoint=endpoint)  # warm up: imports, connection, parser
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    report = load_files([big], endpoint=endpoint)
+    report = load_files([Path(b) for b in big], endpoint=endpoint)
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(json.dumps({"before": before, "after": after, "triples": report.triples,
-                      "seconds": report.seconds, "graphs": len(report.graphs)}))
+                      "seconds": report.seconds, "graphs": report.graphs}))
     """
 )
 
 
-def _big_dataset(path: Path, *, quads: int, graphs: int) -> None:
+def _big_quads(count: int, *, graphs: int) -> Iterator[pyoxigraph.Quad]:
     filler = "lorem ipsum dolor sit amet, " * 8
+    p = pyoxigraph.NamedNode("https://schema.org/abstract")
+    for i in range(count):
+        g = (
+            pyoxigraph.NamedNode(f"https://w3id.org/scholarkg/id/graph/g{i % graphs}")
+            if graphs
+            else pyoxigraph.DefaultGraph()
+        )
+        s = pyoxigraph.NamedNode(f"https://w3id.org/scholarkg/id/paper/p{i}")
+        yield pyoxigraph.Quad(s, p, pyoxigraph.Literal(f'{filler} "{i}" ü\n'), g)
 
-    def generate() -> Iterator[pyoxigraph.Quad]:
-        p = pyoxigraph.NamedNode("https://schema.org/abstract")
-        for i in range(quads):
-            g = pyoxigraph.NamedNode(f"https://w3id.org/scholarkg/id/graph/g{i % graphs}")
-            s = pyoxigraph.NamedNode(f"https://w3id.org/scholarkg/id/paper/p{i}")
-            yield pyoxigraph.Quad(s, p, pyoxigraph.Literal(f"{filler} \"{i}\" ü\n"), g)
 
-    pyoxigraph.serialize(generate(), path, format=pyoxigraph.RdfFormat.TRIG)
-
-
-@needs_server
 @pytest.mark.server
-def test_large_dataset_is_streamed_not_held_in_memory(store: OxigraphServer, tmp_path: Path) -> None:
+def test_large_files_are_streamed_not_held_in_memory(store: OxigraphServer, tmp_path: Path) -> None:
+    # Two interleaved graphs of ~36 MB each: splitting must spool, and a request body built in
+    # memory would show as at least one graph's size of growth. The triples file is sent as is.
     big = tmp_path / "big.trig"
-    _big_dataset(big, quads=200_000, graphs=50)  # graphs interleaved: the worst case for spooling
-    size = big.stat().st_size
-    assert size > 50_000_000
+    pyoxigraph.serialize(_big_quads(200_000, graphs=2), big, format=pyoxigraph.RdfFormat.TRIG)
+    flat = tmp_path / "big.nt"
+    pyoxigraph.serialize(
+        (q.triple for q in _big_quads(100_000, graphs=0)),
+        flat,
+        format=pyoxigraph.RdfFormat.N_TRIPLES,
+    )
+    largest_body = big.stat().st_size / 2
+    assert largest_body > 30_000_000
 
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
-    run = subprocess.run([sys.executable, "-c", _MEASURE, store.store_url, str(big), str(PAGES)],
-                         capture_output=True, text=True, env=env, timeout=600, check=False)
+    run = subprocess.run(
+        [sys.executable, "-c", _MEASURE, store.store_url, str(PAGES), str(big), str(flat)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
     measured = json.loads(run.stdout)
 
-    assert measured["triples"] == 200_000
-    assert measured["graphs"] == 50
-    assert store.triple_count() == 200_000 + 13  # plus the warm-up file
+    assert measured["triples"] == 300_000
+    assert measured["graphs"] == [
+        "https://w3id.org/scholarkg/id/graph/g0",
+        "https://w3id.org/scholarkg/id/graph/g1",
+        DEFAULT_GRAPH,
+    ]
+    # The big files' default graph (the flat file) replaced the warm-up file's default graph.
+    assert store.triple_count() == 300_000 + 7
     growth = measured["after"] - measured["before"]
-    # Held in memory at once: one spool batch of triples and one read chunk, not the file.
-    assert growth < size / 4, (growth, size)
+    # Held at once: one spool batch of triples and one read chunk, never a whole body.
+    assert growth < largest_body / 3, (growth, largest_body)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import AS_OF, CASES
+
 from scholarkg.errors import InputError
 from scholarkg.parse import parse_file
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from conftest import AS_OF
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import AS_OF
 from scholarkg.models import Paper, Profile
 from scholarkg.pagewriter import LAYOUTS, write_page
 from scholarkg.parse import parse_text
@@ -37,9 +37,7 @@ def person_names(draw) -> str:
     parts = [draw(st.sampled_from(FIRST))]
     if draw(st.booleans()):
         parts.append(draw(st.sampled_from(MIDDLE)))
-    if draw(st.integers(0, 5)):  # mostly two or more tokens; sometimes a single token ("Carl")
-        parts.append(draw(st.sampled_from(LAST)))
-    elif parts[0].endswith(".") or parts[-1][0].islower():
+    if draw(st.integers(0, 5)) or parts[0].endswith(".") or parts[-1][0].islower():  # mostly two or more tokens; sometimes a single token ("Carl")
         parts.append(draw(st.sampled_from(LAST)))
     return " ".join(parts)
 

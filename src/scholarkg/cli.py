@@ -9,16 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
+import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import click
 
 from scholarkg import __version__
-from scholarkg.errors import InputError, ScholarkgError
+from scholarkg.errors import InputError, ScholarkgError, UsageError
+from scholarkg.export import ExportOptions
+from scholarkg.export import export as export_graph
 from scholarkg.models import Page
+from scholarkg.namespaces import DEFAULT_BASE
 from scholarkg.parse import collect_names_from_files, find_sources, parse_file
+from scholarkg.serialize import FORMATS, write_with
+from scholarkg.validation import validate_files
 
 EXIT_PROBLEMS = 1
 EXIT_NO_INPUT = 3
@@ -128,6 +136,117 @@ def parse(paths: Sequence[str], as_of: dt.datetime | None, as_json: bool) -> Non
         sys.exit(EXIT_NO_INPUT)
     if refused or problems:
         sys.exit(EXIT_PROBLEMS)
+
+
+def _progress_factory(label: str):
+    """A progress bar on stderr when it is a terminal; nothing otherwise (logs stay clean)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def start(total: int):
+        bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True,
+                                show_eta=True, item_show_func=None)
+        bar.__enter__()
+        started = time.monotonic()
+
+        def advance(n: int) -> None:
+            bar.update(n)
+            done = bar.pos
+            rate = done / max(time.monotonic() - started, 1e-6)
+            bar.label = f"{label} ({rate:,.0f} pages/s)"
+            if done >= total:
+                bar.__exit__(None, None, None)
+
+        return advance
+
+    return start
+
+
+def _generated_at() -> dt.datetime | None:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    except ValueError:
+        raise UsageError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, got {epoch!r}") from None
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write; the format follows the extension "
+              "(.ttl, .nt, .nq, .trig, .jsonld) unless --format is given.")
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default=None,
+              help="Output format (default: from the extension of --output).")
+@click.option("--base", default=DEFAULT_BASE, show_default=True,
+              help="Base IRI under which papers, people, pages... are minted.")
+@_as_of_option
+@click.option("--no-validate", is_flag=True, help="Skip SHACL validation (faster; not advised).")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write a persistent embedded Oxigraph store to this folder "
+              "(query it with `scholarkg query NAME --store DIR`).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Parse, map and validate in this many processes (same output for any N).")
+def export(paths: Sequence[str], output: Path | None, fmt: str | None, base: str,
+           as_of: dt.datetime | None, no_validate: bool, store_dir: Path | None, jobs: int) -> None:
+    """Parse, map, validate and write the knowledge graph.
+
+    Every record is checked against the SHACL shapes; a record that fails is reported with
+    the shape's message, its file and line, and left out; the rest is exported. The output is
+    written atomically: a failed export leaves no partial file and keeps an earlier one.
+    Exit 0 when everything was exported, 1 when something was rejected or refused.
+    """
+    if output is None and store_dir is None:
+        raise UsageError("give -o/--output FILE, --store DIR, or both")
+    options = ExportOptions(as_of=_resolve_as_of(as_of), base=base, validate=not no_validate,
+                            jobs=jobs, generated_at=_generated_at())
+    report = export_graph(paths, output=output, fmt=fmt, options=options, store_dir=store_dir,
+                          progress_start=_progress_factory("Exporting"))
+    for notice in report.files_refused:
+        click.echo(f"Error: {notice}", err=True)
+    for notice in report.problems:
+        click.echo(f"Warning: {notice}", err=True)
+    for notice in report.rejected:
+        click.echo(f"Rejected: {notice}", err=True)
+    for notice in report.warnings:
+        click.echo(f"Warning: {notice}", err=True)
+    where = " and ".join(str(x) for x in (output, store_dir) if x is not None)
+    click.echo(
+        f"Exported {report.files - len(report.files_refused)} of {report.files} files to {where}: "
+        f"{report.profiles} profiles, {report.papers} papers, {report.people} people, "
+        f"{report.topics} topics, {report.organisations} organisations, "
+        f"{report.triples:,} triples; {len(report.rejected)} records rejected, "
+        f"{len(report.warnings)} merge warnings.",
+        err=True,
+    )
+    if report.files_refused and len(report.files_refused) == report.files:
+        sys.exit(EXIT_NO_INPUT)
+    if not report.clean:
+        sys.exit(EXIT_PROBLEMS)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the SHACL validation report graph (Turtle) here.")
+def validate(files: Sequence[Path], report_path: Path | None) -> None:
+    """Check RDF files against the bundled SHACL shapes.
+
+    Exit 0 when the graph conforms, 1 when it does not (with a readable report).
+    """
+    outcome = validate_files(list(files))
+    if report_path is not None:
+        data = outcome.report.serialize(format="turtle").encode("utf-8")
+        write_with(report_path, lambda handle: handle.write(data))
+    if outcome.conforms:
+        click.echo(f"Conforms: {', '.join(map(str, files))} satisfies every shape.")
+        return
+    click.echo(f"Does not conform: {len(outcome.violations)} violations.")
+    for v in outcome.violations:
+        value = f" [value: {v.value}]" if v.value is not None else ""
+        click.echo(f"  {v.focus}: {v}{value}")
+    sys.exit(EXIT_PROBLEMS)
 
 
 def main() -> None:

@@ -137,8 +137,14 @@ def load_files(
             sent before the failure stay written.
     """
     started = time.perf_counter()
-    _check_options(endpoint=endpoint, graph=graph, user=user, password=password,
-                   timeout=timeout, retries=retries)
+    _check_options(
+        endpoint=endpoint,
+        graph=graph,
+        user=user,
+        password=password,
+        timeout=timeout,
+        retries=retries,
+    )
     paths = [Path(f) for f in files]
     for path in paths:
         _check_file(path, graph=graph)
@@ -158,17 +164,32 @@ def load_files(
         with httpx.Client(auth=auth, timeout=httpx.Timeout(timeout)) as client:
             for index, upload in enumerate(uploads, start=1):
                 method = "POST" if upload.graph in written else "PUT"
-                _send(client, upload, method=method, endpoint=endpoint, timeout=timeout,
-                      retries=retries, authenticated=user is not None)
+                _send(
+                    client,
+                    upload,
+                    method=method,
+                    endpoint=endpoint,
+                    timeout=timeout,
+                    retries=retries,
+                    authenticated=user is not None,
+                )
                 if upload.graph not in written:
                     written.add(upload.graph)
                     report.graphs.append(upload.graph)
                 report.triples += upload.triples
                 report.requests += 1
                 if progress is not None:
-                    progress(LoadEvent(path=upload.source, graph=upload.graph, method=method,
-                                       triples=upload.triples, index=index, total=len(uploads),
-                                       total_triples=total_triples))
+                    progress(
+                        LoadEvent(
+                            path=upload.source,
+                            graph=upload.graph,
+                            method=method,
+                            triples=upload.triples,
+                            index=index,
+                            total=len(uploads),
+                            total_triples=total_triples,
+                        )
+                    )
     report.seconds = time.perf_counter() - started
     return report
 
@@ -176,8 +197,15 @@ def load_files(
 # ---------------------------------------------------------------------------- checking the call
 
 
-def _check_options(*, endpoint: str, graph: str | None, user: str | None, password: str | None,
-                   timeout: float, retries: int) -> None:
+def _check_options(
+    *,
+    endpoint: str,
+    graph: str | None,
+    user: str | None,
+    password: str | None,
+    timeout: float,
+    retries: int,
+) -> None:
     parts = urlsplit(endpoint)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(
@@ -205,8 +233,9 @@ def _check_file(path: Path, *, graph: str | None) -> None:
     suffix = path.suffix.lower()
     if suffix not in _TRIPLE_FORMATS and suffix not in _DATASET_FORMATS:
         known = ", ".join(sorted([*_TRIPLE_FORMATS, *_DATASET_FORMATS]))
-        raise InputError(f"cannot tell the RDF format from the extension (expected one of {known})",
-                         path=path)
+        raise InputError(
+            f"cannot tell the RDF format from the extension (expected one of {known})", path=path
+        )
     if not path.is_file():
         raise InputError("no such file", path=path)
     if graph is not None and suffix in _DATASET_FORMATS:
@@ -223,8 +252,10 @@ def _check_file(path: Path, *, graph: str | None) -> None:
 def _parse_error(path: Path, fmt: pyoxigraph.RdfFormat, exc: SyntaxError) -> InputError:
     message = str(exc.msg if exc.msg else exc)
     if "LoadDocumentCallback" in message:
-        message = ("the file uses a remote JSON-LD @context, which is not fetched; inline the "
-                   "context or export Turtle instead")
+        message = (
+            "the file uses a remote JSON-LD @context, which is not fetched; inline the "
+            "context or export Turtle instead"
+        )
     return InputError(f"not valid {fmt.name}: {message}", path=path, line=exc.lineno)
 
 
@@ -239,8 +270,13 @@ def _plan_triples(path: Path, *, graph: str | None) -> _Upload:
         raise _parse_error(path, fmt, exc) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
-    return _Upload(source=path, body=path, media_type=media_type,
-                   graph=graph if graph is not None else DEFAULT_GRAPH, triples=count)
+    return _Upload(
+        source=path,
+        body=path,
+        media_type=media_type,
+        graph=graph if graph is not None else DEFAULT_GRAPH,
+        triples=count,
+    )
 
 
 def _spool_dataset(path: Path, spool_dir: Path) -> list[_Upload]:
@@ -290,8 +326,10 @@ def _spool_dataset(path: Path, spool_dir: Path) -> list[_Upload]:
         raise InputError(f"cannot read or spool: {exc.strerror or exc}", path=path) from None
     # Named graphs first in file order, the default graph (descriptions of them) last.
     keys = [k for k in bodies if k != DEFAULT_GRAPH] + [k for k in bodies if k == DEFAULT_GRAPH]
-    return [_Upload(source=path, body=bodies[k], media_type=_NTRIPLES, graph=k, triples=counts[k])
-            for k in keys]
+    return [
+        _Upload(source=path, body=bodies[k], media_type=_NTRIPLES, graph=k, triples=counts[k])
+        for k in keys
+    ]
 
 
 class _FileBody:
@@ -399,8 +437,16 @@ class _Failure(Exception):
         self.transient = transient
 
 
-def _send(client: httpx.Client, upload: _Upload, *, method: str, endpoint: str, timeout: float,
-          retries: int, authenticated: bool) -> None:
+def _send(
+    client: httpx.Client,
+    upload: _Upload,
+    *,
+    method: str,
+    endpoint: str,
+    timeout: float,
+    retries: int,
+    authenticated: bool,
+) -> None:
     url = _graph_url(endpoint, upload.graph)
     where = _redact(endpoint)
     what = f"{method} of {_graph_label(upload.graph)} from {upload.source.name}"
@@ -408,8 +454,17 @@ def _send(client: httpx.Client, upload: _Upload, *, method: str, endpoint: str, 
     attempt = 0
     while True:
         try:
-            _attempt(client, method, url, upload.body, headers, where=where, what=what,
-                     timeout=timeout, authenticated=authenticated)
+            _attempt(
+                client,
+                method,
+                url,
+                upload.body,
+                headers,
+                where=where,
+                what=what,
+                timeout=timeout,
+                authenticated=authenticated,
+            )
             return
         except _Failure as failure:
             if not failure.transient or attempt >= retries:
@@ -419,38 +474,63 @@ def _send(client: httpx.Client, upload: _Upload, *, method: str, endpoint: str, 
         attempt += 1
 
 
-def _attempt(client: httpx.Client, method: str, url: str, body: Path, headers: dict[str, str], *,
-             where: str, what: str, timeout: float, authenticated: bool) -> None:
+def _attempt(
+    client: httpx.Client,
+    method: str,
+    url: str,
+    body: Path,
+    headers: dict[str, str],
+    *,
+    where: str,
+    what: str,
+    timeout: float,
+    authenticated: bool,
+) -> None:
     try:
         with client.stream(method, url, content=_FileBody(body), headers=headers) as response:
             status = response.status_code
             if status < 300:
                 return
+            location = response.headers.get("Location", "")
             detail = _first_line(response)
     except httpx.TimeoutException:
-        raise _Failure(f"the graph store {where} did not answer within {timeout:g} s ({what})",
-                       transient=True) from None
+        raise _Failure(
+            f"the graph store {where} did not answer within {timeout:g} s ({what})", transient=True
+        ) from None
     except httpx.ConnectError as exc:
         if _is_dns_failure(exc):
             host = urlsplit(where).hostname
-            raise _Failure(f"cannot reach the graph store {where}: unknown host {host!r}",
-                           transient=False) from None
-        raise _Failure(f"cannot connect to the graph store {where}: {_reason(exc)}",
-                       transient=True) from None
+            raise _Failure(
+                f"cannot reach the graph store {where}: unknown host {host!r}", transient=False
+            ) from None
+        raise _Failure(
+            f"cannot connect to the graph store {where}: {_reason(exc)}", transient=True
+        ) from None
     except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
-        raise _Failure(f"the graph store {where} dropped the connection ({what}): {_reason(exc)}",
-                       transient=True) from None
+        raise _Failure(
+            f"the graph store {where} dropped the connection ({what}): {_reason(exc)}",
+            transient=True,
+        ) from None
     except httpx.HTTPError as exc:
-        raise _Failure(f"request to the graph store {where} failed ({what}): {_reason(exc)}",
-                       transient=False) from None
+        raise _Failure(
+            f"request to the graph store {where} failed ({what}): {_reason(exc)}", transient=False
+        ) from None
 
     tail = f": {detail}" if detail else ""
+    if status < 400:
+        raise _Failure(
+            f"the graph store {where} redirected {what} to {_redact(location) or '?'} "
+            f"(HTTP {status}); use that address as the endpoint",
+            transient=False,
+        )
     if status in (401, 403):
         if authenticated:
             message = f"the graph store {where} refused the credentials (HTTP {status}{tail})"
         else:
-            message = (f"the graph store {where} requires credentials (HTTP {status}{tail}); "
-                       "give a user and password")
+            message = (
+                f"the graph store {where} requires credentials (HTTP {status}{tail}); "
+                "give a user and password"
+            )
         raise _Failure(message, transient=False)
     if status in (404, 405):
         raise _Failure(
@@ -459,12 +539,15 @@ def _attempt(client: httpx.Client, method: str, url: str, body: Path, headers: d
             transient=False,
         )
     if status < 500 and status != 429:
-        raise _Failure(f"the graph store {where} refused {what} (HTTP {status}{tail})",
-                       transient=False)
-    raise _Failure(f"the graph store {where} failed on {what} (HTTP {status}{tail})",
-                   transient=status in _TRANSIENT_STATUS)
+        raise _Failure(
+            f"the graph store {where} refused {what} (HTTP {status}{tail})", transient=False
+        )
+    raise _Failure(
+        f"the graph store {where} failed on {what} (HTTP {status}{tail})",
+        transient=status in _TRANSIENT_STATUS,
+    )
 
 
 def _reason(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
+    text = re.sub(r"^\[Errno -?\d+\]\s*", "", " ".join(str(exc).split()))
     return text or type(exc).__name__

@@ -147,7 +147,7 @@ def _split_authors(text: str) -> tuple[list[str], bool, list[str]]:
 
 
 def _is_author_line(text: str) -> bool:
-    authors, et_al, affiliations = _split_authors(text)
+    authors, et_al, _affiliations = _split_authors(text)
     return (looks_like_author_list(authors) or (not authors and et_al)) and bool(authors)
 
 

@@ -80,7 +80,7 @@ def generate(
         lead = rng.randrange(len(people))
         circle = [(lead + d) % len(people) for d in range(1, 12)]
         size = rng.randint(3, 8)
-        members = [lead] + rng.sample(circle, size - 1)
+        members = [lead, *rng.sample(circle, size - 1)]
         full = tuple(people[m] for m in members)
         year_given = rng.random() < 0.75
         if year_given:

