@@ -37,7 +37,8 @@ def person_names(draw) -> str:
     parts = [draw(st.sampled_from(FIRST))]
     if draw(st.booleans()):
         parts.append(draw(st.sampled_from(MIDDLE)))
-    if draw(st.integers(0, 5)) or parts[0].endswith(".") or parts[-1][0].islower():  # mostly two or more tokens; sometimes a single token ("Carl")
+    # Mostly two or more tokens; sometimes a single token ("Carl"), never a lone initial.
+    if draw(st.integers(0, 5)) or parts[0].endswith(".") or parts[-1][0].islower():
         parts.append(draw(st.sampled_from(LAST)))
     return " ".join(parts)
 
