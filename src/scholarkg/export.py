@@ -262,7 +262,9 @@ def build(
     chunks = list(_chunks(sources, CHUNK))
     init_args = (names, options)
     if options.jobs > 1 and len(chunks) > 1:
-        context = multiprocessing.get_context("fork")
+        # forkserver, not fork: the parent holds an open Oxigraph store (threads, locks) that a
+        # forked child could inherit mid-operation and deadlock on.
+        context = multiprocessing.get_context("forkserver")
         pool = context.Pool(options.jobs, initializer=_init_worker, initargs=init_args)
         results_iter: Iterator[list[_PageResult]] = pool.imap(_process_chunk, chunks)
     else:

@@ -54,7 +54,9 @@ def person_key(name: str) -> str:
 
 
 def org_key(name: str) -> str:
-    return _collapse(unicodedata.normalize("NFC", name).casefold())
+    """Organisations are kept as printed (``nvidia`` and ``NVIDIA`` stay two names): the page
+    gives no way to tell a spelling variant from a different body."""
+    return _collapse(unicodedata.normalize("NFC", name))
 
 
 @dataclass(frozen=True)
@@ -202,7 +204,7 @@ def map_paper(paper: Paper, *, minter: Minter, profile_iri: URIRef) -> MappedRec
     shared += concept_triples(topic)
     for name in paper.affiliations:
         org = minter.org(name)
-        shared += [(org, RDF.type, SCHEMA.Organization), (org, SCHEMA.name, Literal(name)),
+        shared += [(org, RDF.type, SCHEMA.Organization), (org, SCHEMA.name, Literal(org_key(name))),
                    (iri, SCHEMA.sourceOrganization, org)]
     record.claims = {
         "title": paper.title, "abstract": paper.abstract, "date": paper.date.isoformat(),

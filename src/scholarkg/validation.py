@@ -7,7 +7,7 @@ that record is kept out — and reported with the shape's message, its file and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -103,37 +103,55 @@ class Rejection:
     violations: list[Violation]
 
 
+def _rounds(records: Sequence[MappedRecord]) -> list[list[int]]:
+    """Group record indexes so that no two records in a group describe the same paper.
+
+    The same paper listed on two pages of one batch must be checked separately: together, two
+    honest records would look like one paper with two dates.
+    """
+    rounds: list[tuple[set[URIRef], list[int]]] = []
+    for index, record in enumerate(records):
+        for owned, members in rounds:
+            if owned.isdisjoint(record.owned):
+                owned |= record.owned
+                members.append(index)
+                break
+        else:
+            rounds.append((set(record.owned), [index]))
+    return [members for _, members in rounds]
+
+
 def check_records(
-    page_triples: Iterable[Triple], records: Sequence[MappedRecord]
+    page_triples: Sequence[Triple], records: Sequence[MappedRecord]
 ) -> tuple[list[MappedRecord], list[Rejection], list[Violation]]:
-    """Validate records together (one pyshacl call): kept records, rejected ones, and violations
-    that no record wrote (on page-level nodes; the caller reports them, never drops them).
+    """Validate records in as few pyshacl calls as possible: kept records, rejected ones, and
+    violations that no record wrote (on page-level nodes; the caller reports them).
 
     A result whose focus node a record *owns* (its paper, its authorships, the page it heads)
     rejects that record; a result on a shared node (a person, an organisation, a topic) rejects
-    every record that describes that node.
+    every record of the group that describes that node.
     """
-    graph = Graph()
-    for triple in page_triples:
-        graph.add(triple)
-    describes: dict[Node, list[int]] = {}
-    for index, record in enumerate(records):
-        for triple in record.triples():
-            graph.add(triple)
-            describes.setdefault(triple[0], []).append(index)
-        for node in record.owned:
-            describes.setdefault(node, []).append(index)
-    outcome = validate_graph(graph)
-    if outcome.conforms:
-        return list(records), [], []
     failing: dict[int, list[Violation]] = {}
     unattributed: list[Violation] = []
-    for violation in outcome.violations:
-        owners = sorted(set(describes.get(URIRef(violation.focus), [])))
-        if not owners:
-            unattributed.append(violation)
-        for index in owners:
-            failing.setdefault(index, []).append(violation)
+    for n, members in enumerate(_rounds(records) or [[]]):
+        graph = Graph()
+        for triple in page_triples:
+            graph.add(triple)
+        describes: dict[Node, list[int]] = {}
+        for index in members:
+            record = records[index]
+            for triple in record.triples():
+                graph.add(triple)
+                describes.setdefault(triple[0], []).append(index)
+            for node in record.owned:
+                describes.setdefault(node, []).append(index)
+        outcome = validate_graph(graph)
+        for violation in outcome.violations:
+            owners = sorted(set(describes.get(URIRef(violation.focus), [])))
+            if not owners and n == 0:
+                unattributed.append(violation)
+            for index in owners:
+                failing.setdefault(index, []).append(violation)
     kept = [r for i, r in enumerate(records) if i not in failing]
     rejected = [Rejection(records[i], failing[i]) for i in sorted(failing)]
     return kept, rejected, unattributed

@@ -1,0 +1,324 @@
+"""``scholarkg export``: the graph users query, merging, determinism, formats, atomic output."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from conftest import AS_OF, EXAMPLES, TESTS
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic, to_isomorphic
+from rdflib.namespace import RDF, VOID
+
+from scholarkg.cli import cli
+from scholarkg.errors import OutputError
+from scholarkg.export import ExportOptions, export
+
+BASE = "https://w3id.org/scholarkg/id/"
+CASE = TESTS / "export_cases" / "two_pages"
+SCHEMA = "https://schema.org/"
+SKG = "https://w3id.org/scholarkg/vocab#"
+
+
+def _iri(kind: str, key: str) -> str:
+    """IRI rule of docs/model.md, written out independently of the code under test."""
+    ascii_key = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_key).strip("-")[:40].rstrip("-") or "x"
+    return f"{BASE}{kind}/{slug}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
+
+
+def _expand(template: str) -> str:
+    def repl(match: re.Match[str]) -> str:
+        kind, key = match.group(1), match.group(2)
+        if kind == "authorship":
+            title, position = key.rsplit("|", 1)
+            return f"{BASE}authorship/{_iri('paper', title).rsplit('/', 1)[1]}-{position}"
+        return _iri(kind, key)
+
+    return re.sub(r"\{(\w+):([^}]+)\}", repl, template)
+
+
+def _run(paths, out: Path, **kwargs):
+    options = ExportOptions(as_of=AS_OF, **{k: kwargs.pop(k) for k in list(kwargs) if k in
+                                            {"base", "validate", "jobs", "generated_at"}})
+    return export([str(p) for p in paths], output=out, options=options, **kwargs)
+
+
+def _data_only(graph: Graph) -> Graph:
+    """Drop the arXiv scheme and the VoID description: the golden file covers the pages."""
+    dataset_nodes = {s for s in graph.subjects(RDF.type, VOID.Dataset)}
+    dataset_nodes |= {o for s in dataset_nodes for p, o in graph.predicate_objects(s)
+                      if str(p) in (str(VOID.classPartition), str(VOID.propertyPartition))}
+    kept = Graph()
+    for s, p, o in graph:
+        if s in dataset_nodes or str(s).startswith("https://w3id.org/scholarkg/arxiv/"):
+            continue
+        kept.add((s, p, o))
+    return kept
+
+
+def test_two_pages_give_the_documented_graph(tmp_path):
+    out = tmp_path / "graph.ttl"
+    report = _run([CASE / "a_profile.txt", CASE / "b_headerless.txt"], out)
+    assert report.clean and report.rejected == []
+    got = _data_only(Graph().parse(out))
+    expected = Graph().parse(data=_expand((CASE / "expected.ttl").read_text()), format="turtle")
+    if not isomorphic(got, expected):
+        missing = to_isomorphic(expected) - to_isomorphic(got)
+        extra = to_isomorphic(got) - to_isomorphic(expected)
+        pytest.fail(f"missing: {sorted(missing)[:5]}\nextra: {sorted(extra)[:5]}")
+
+
+def test_summary_counts_match_the_graph(tmp_path):
+    report = _run([CASE], tmp_path / "g.ttl")
+    assert (report.files, report.profiles, report.papers, report.people) == (2, 1, 2, 2)
+    assert (report.topics, report.organisations) == (1, 3)
+    graph = Graph().parse(tmp_path / "g.ttl")
+    assert report.triples == len(graph) - len(list(_void_triples(graph)))
+
+
+def _void_triples(graph: Graph):
+    ds = next(graph.subjects(RDF.type, VOID.Dataset))
+    parts = set(graph.objects(ds, VOID.classPartition)) | set(graph.objects(ds, VOID.propertyPartition))
+    for s, p, o in graph:
+        if s == ds or s in parts:
+            yield s, p, o
+
+
+def test_void_describes_the_export(tmp_path):
+    _run([CASE], tmp_path / "g.ttl")
+    graph = Graph().parse(tmp_path / "g.ttl")
+    ds = next(graph.subjects(RDF.type, VOID.Dataset))
+    void_count = len(list(_void_triples(graph)))
+    assert int(graph.value(ds, VOID.triples)) == len(graph) - void_count
+    assert URIRef(SCHEMA) in set(graph.objects(ds, VOID.vocabulary))
+    classes = {graph.value(p, VOID["class"]): int(graph.value(p, VOID.entities))
+               for p in graph.objects(ds, VOID.classPartition)}
+    assert classes[URIRef(SCHEMA + "ScholarlyArticle")] == 2
+    assert classes[URIRef(SCHEMA + "Person")] == 2
+
+
+@pytest.mark.parametrize("suffix,rdflib_format", [
+    (".ttl", "turtle"), (".nt", "nt"), (".nq", "nquads"), (".trig", "trig"), (".jsonld", "json-ld"),
+])
+def test_every_format_parses_back_to_the_same_union(tmp_path, suffix, rdflib_format):
+    reference = Graph().parse(_export_once(tmp_path, ".nt"), format="nt")
+    out = tmp_path / f"graph{suffix}"
+    _run([CASE], out)
+    data = Dataset(default_union=True)
+    data.parse(out, format=rdflib_format)
+    union = Graph()
+    for triple in data.triples((None, None, None)):
+        union.add(triple)
+    assert isomorphic(union, reference)
+
+
+def _export_once(tmp_path: Path, suffix: str) -> Path:
+    out = tmp_path / f"reference{suffix}"
+    if not out.exists():
+        _run([CASE], out)
+    return out
+
+
+def test_dataset_formats_put_each_page_in_its_own_named_graph(tmp_path):
+    out = tmp_path / "g.trig"
+    _run([CASE], out)
+    data = Dataset()
+    data.parse(out, format="trig")
+    names = {str(g.identifier) for g in data.graphs() if len(g)}
+    assert _iri("graph", "a_profile.txt") in names and _iri("graph", "b_headerless.txt") in names
+    page_a = data.graph(URIRef(_iri("graph", "a_profile.txt")))
+    assert (URIRef(_iri("profile", "a_profile.txt")), URIRef(SKG + "hIndex"), Literal(7)) in page_a
+    # graph descriptions live in the default graph
+    default = data.default_graph if hasattr(data, "default_graph") else data.default_context
+    assert (URIRef(_iri("graph", "a_profile.txt")), RDF.type,
+            URIRef("http://www.w3.org/ns/prov#Entity")) in default
+
+
+def test_same_pages_give_byte_identical_output_in_any_order(tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    for d in (one, two):
+        d.mkdir()
+    for name in ("a_profile.txt", "b_headerless.txt"):
+        shutil.copy(CASE / name, one / name)
+    # the same pages, listed through another directory layout and argument order
+    shutil.copy(CASE / "b_headerless.txt", two / "b_headerless.txt")
+    shutil.copy(CASE / "a_profile.txt", two / "a_profile.txt")
+    _run([one], tmp_path / "x.ttl")
+    _run([two / "b_headerless.txt", two / "a_profile.txt"], tmp_path / "y.ttl")
+    _run([one], tmp_path / "z.ttl")
+    x = (tmp_path / "x.ttl").read_bytes()
+    assert x == (tmp_path / "y.ttl").read_bytes() == (tmp_path / "z.ttl").read_bytes()
+
+
+def test_examples_export_is_deterministic_across_jobs(tmp_path):
+    _run([EXAMPLES], tmp_path / "one.nq", jobs=1)
+    _run([EXAMPLES], tmp_path / "two.nq", jobs=2)
+    assert (tmp_path / "one.nq").read_bytes() == (tmp_path / "two.nq").read_bytes()
+
+
+def test_conflicting_abstracts_keep_the_first_page_and_warn_with_both_sources(tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "a.txt").write_text("CLMar 1, 2020\nTokenisers AgainWei Zhang\nFirst abstract.\n")
+    (pages / "b.txt").write_text("CLMar 2, 2020\nTokenisers againWei Zhang\nSecond abstract.\n")
+    report = _run([pages], tmp_path / "g.ttl")
+    graph = Graph().parse(tmp_path / "g.ttl")
+    papers = set(graph.subjects(RDF.type, URIRef(SCHEMA + "ScholarlyArticle")))
+    assert len(papers) == 1
+    paper = papers.pop()
+    assert {str(o) for o in graph.objects(paper, URIRef(SCHEMA + "abstract"))} == {"First abstract."}
+    assert {str(o) for o in graph.objects(paper, URIRef(SCHEMA + "datePublished"))} == {"2020-03-01"}
+    assert len(report.warnings) == 1
+    warning = str(report.warnings[0])
+    assert "b.txt:1" in warning and "a.txt:1" in warning
+    assert "abstract" in warning and "date" in warning and "title" in warning
+
+
+def test_unknown_topic_code_rejects_that_record_only(tmp_path):
+    page = tmp_path / "p.txt"
+    page.write_text(
+        "ZZMar 1, 2020\nTokenisers AgainWei Zhang\nAn abstract.\n"
+        "CLMar 2, 2020\nTokenisers OnceWei Zhang\nAnother abstract.\n"
+    )
+    report = _run([page], tmp_path / "g.ttl")
+    assert len(report.rejected) == 1
+    notice = report.rejected[0]
+    assert notice.file == str(page) and notice.line == 1
+    assert "Tokenisers Again" in notice.message and "rejected by the shapes" in notice.message
+    graph = Graph().parse(tmp_path / "g.ttl")
+    titles = {str(o) for o in graph.objects(None, URIRef(SCHEMA + "name"))}
+    assert "Tokenisers Once" in titles and "Tokenisers Again" not in titles
+
+
+HOSTILE = [
+    'Quotes "double" and \'single\'',
+    'Triple """quotes""" inside',
+    "Back\\slash and a trailing backslash\\",
+    'Angle <brackets> and "> . injected',
+    "Émigré naïve façade — ünïcödé",
+    "URL http://example.org/a path with spaces?q=1&x=<y>",
+]
+
+
+@pytest.mark.parametrize("suffix,ox_format", [
+    (".ttl", ox.RdfFormat.TURTLE), (".nt", ox.RdfFormat.N_TRIPLES), (".jsonld", ox.RdfFormat.JSON_LD),
+    (".trig", ox.RdfFormat.TRIG),
+])
+def test_hostile_text_round_trips_through_independent_parsers(tmp_path, suffix, ox_format):
+    lines = []
+    for i, text in enumerate(HOSTILE):
+        lines += [f"CLMar {i + 1}, 2020", f"Title {i} {text}", "", "Wei Zhang", "", f"Abstract: {text}", ""]
+    page = tmp_path / "hostile.txt"
+    page.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path / f"g{suffix}"
+    report = _run([page], out)
+    assert report.clean, report.rejected + report.problems
+    expected_abstracts = {f"Abstract: {t}".strip() for t in HOSTILE}
+    expected_titles = {f"Title {i} {t}".strip() for i, t in enumerate(HOSTILE)}
+    # parser 1: Oxigraph
+    quads = list(ox.parse(path=str(out), format=ox_format))
+    ox_abstracts = {q.object.value for q in quads if q.predicate.value == SCHEMA + "abstract"}
+    ox_titles = {q.object.value for q in quads if q.predicate.value == SCHEMA + "name"
+                 and q.subject.value.startswith(BASE + "paper/")}
+    assert ox_abstracts == expected_abstracts
+    assert ox_titles == expected_titles
+    # parser 2: rdflib
+    data = Dataset(default_union=True)
+    data.parse(out, format={".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".trig": "trig"}[suffix])
+    rdflib_abstracts = {str(o) for _, _, o in data.triples((None, URIRef(SCHEMA + "abstract"), None))}
+    assert rdflib_abstracts == expected_abstracts
+
+
+def test_failed_write_leaves_earlier_output_untouched_and_no_partial_file(tmp_path, monkeypatch):
+    out = tmp_path / "g.ttl"
+    out.write_text("earlier good export\n")
+
+    def broken_dump(*args, **kwargs):
+        handle = args[1]
+        handle.write(b"@prefix half-written")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ox.Store, "dump", broken_dump)
+    with pytest.raises(OutputError) as info:
+        _run([CASE], out)
+    assert "No space left on device" in str(info.value)
+    assert out.read_text() == "earlier good export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.ttl"]
+
+
+def test_source_date_epoch_sets_generated_at_time(runner, tmp_path):
+    out = tmp_path / "g.ttl"
+    result = runner.invoke(cli, ["export", str(CASE), "-o", str(out), "--as-of", "2026-11-24"],
+                           env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert result.exit_code == 0, result.stderr
+    graph = Graph().parse(out)
+    times = {str(o) for o in graph.objects(None, URIRef("http://www.w3.org/ns/prov#generatedAtTime"))}
+    assert times == {"2023-11-14T22:13:20+00:00"} or times == {"2023-11-14T22:13:20Z"}
+
+
+def test_cli_export_prints_a_summary_and_exits_zero(runner, tmp_path):
+    out = tmp_path / "g.ttl"
+    result = runner.invoke(cli, ["export", str(CASE), "-o", str(out), "--as-of", "2026-11-24"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert "Exported 2 of 2 files" in result.stderr
+    assert "1 profiles, 2 papers, 2 people, 1 topics, 3 organisations" in result.stderr
+    assert "0 records rejected" in result.stderr
+
+
+def test_cli_export_reports_rejections_with_file_and_line_and_exits_one(runner, tmp_path):
+    page = tmp_path / "p.txt"
+    page.write_text("ZZMar 1, 2020\nTokenisers AgainWei Zhang\nAn abstract.\n")
+    result = runner.invoke(cli, ["export", str(page), "-o", str(tmp_path / "g.ttl"), "--as-of", "2026-11-24"])
+    assert result.exit_code == 1
+    assert f"Rejected: {page}:1: paper 'Tokenisers Again' rejected by the shapes" in result.stderr
+    assert "Traceback" not in result.output
+    assert (tmp_path / "g.ttl").exists()
+
+
+@pytest.mark.parametrize("args,message", [
+    (["-o", "g.xyz"], "cannot tell the format"),
+    (["-o", "g.ttl", "--base", "not an iri"], "--base must be an absolute"),
+    ([], "give -o/--output FILE, --store DIR, or both"),
+    (["-o", "missing-dir/g.ttl"], "does not exist"),
+])
+def test_cli_export_usage_errors_are_one_line(runner, tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["export", str(CASE), *args, "--as-of", "2026-11-24"])
+    assert result.exit_code in (2, 5)
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not any(p.name.endswith(".part") for p in tmp_path.rglob("*"))
+
+
+def test_binary_file_is_refused_and_the_rest_exported(runner, tmp_path):
+    pages = tmp_path / "pages"
+    shutil.copytree(CASE, pages, ignore=shutil.ignore_patterns("*.ttl"))
+    (pages / "c_binary.txt").write_bytes(b"\x00\x01\x02")
+    result = runner.invoke(cli, ["export", str(pages), "-o", str(tmp_path / "g.ttl"), "--as-of", "2026-11-24"])
+    assert result.exit_code == 1
+    assert "c_binary.txt: not a text file" in result.stderr
+    assert "Exported 2 of 3 files" in result.stderr
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(runner, tmp_path):
+    result = runner.invoke(cli, ["export", str(CASE), "-o", str(tmp_path / "g.ttl"), "--as-of", "2026-11-24"])
+    assert "Exporting" not in result.stderr
+
+
+def test_no_blank_nodes_in_the_export(tmp_path):
+    _run([EXAMPLES], tmp_path / "g.nt")
+    assert "_:" not in (tmp_path / "g.nt").read_text()
+
+
+def test_export_without_validation_still_writes(tmp_path):
+    report = _run([CASE], tmp_path / "g.ttl", validate=False)
+    assert report.papers == 2
+    assert os.path.getsize(tmp_path / "g.ttl") > 0
