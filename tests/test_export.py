@@ -302,7 +302,8 @@ def test_binary_file_is_refused_and_the_rest_exported(runner, tmp_path):
     pages = tmp_path / "pages"
     shutil.copytree(CASE, pages, ignore=shutil.ignore_patterns("*.ttl"))
     (pages / "c_binary.txt").write_bytes(b"\x00\x01\x02")
-    result = runner.invoke(cli, ["export", str(pages), "-o", str(tmp_path / "g.ttl"), "--as-of", "2026-11-24"])
+    args = ["export", str(pages), "-o", str(tmp_path / "g.ttl"), "--as-of", "2026-11-24"]
+    result = runner.invoke(cli, args)
     assert result.exit_code == 1
     assert "c_binary.txt: not a text file" in result.stderr
     assert "Exported 2 of 3 files" in result.stderr
