@@ -151,6 +151,7 @@ class MappedRecord:
     core: list[Triple] = field(default_factory=list)
     shared: list[Triple] = field(default_factory=list)
     optional: dict[str, list[Triple]] = field(default_factory=dict)
+    context: tuple[Triple, ...] = ()  # read by validation only (the topic's scheme entry)
     owned: set[URIRef] = field(default_factory=set)
     claims: dict[str, object] = field(default_factory=dict)
 
@@ -201,7 +202,7 @@ def map_paper(paper: Paper, *, minter: Minter, profile_iri: URIRef) -> MappedRec
     topic = topic_for(paper.category)
     shared += [(iri, RDF.type, SCHEMA.ScholarlyArticle), (iri, SCHEMA.about, topic),
                (iri, DCTERMS.subject, topic), (profile_iri, SKG.lists, iri)]
-    shared += concept_triples(topic)
+    record.context = concept_triples(topic)
     for name in paper.affiliations:
         org = minter.org(name)
         shared += [(org, RDF.type, SCHEMA.Organization), (org, SCHEMA.name, Literal(org_key(name))),
@@ -245,7 +246,7 @@ def map_page(
         if header.category:
             topic = topic_for(header.category)
             record.shared += [(profile_iri, SCHEMA.about, topic), (person, SCHEMA.knowsAbout, topic)]
-            record.shared += concept_triples(topic)
+            record.context = concept_triples(topic)
         metrics = [(SKG.hIndex, header.h_index), (SKG.paperCount, header.papers),
                    (SKG.citationCount, header.citations), (SKG.noveltyPercent, header.novelty_pct),
                    (SKG.aiScore, header.ai_score)]

@@ -143,6 +143,8 @@ def check_records(
             for triple in record.triples():
                 graph.add(triple)
                 describes.setdefault(triple[0], []).append(index)
+            for triple in record.context:
+                graph.add(triple)
             for node in record.owned:
                 describes.setdefault(node, []).append(index)
         outcome = validate_graph(graph)
