@@ -4,7 +4,9 @@ breaking it, at the right node.
 ``tests/shapes_cases/valid.ttl`` is one small graph that conforms. Every negative case removes
 and/or adds a few triples (Turtle, using the prefixes of ``valid.ttl``) and lists the violations it
 must cause as ``(focus node, result path, source shape)``; the test compares the full set, so a
-case also fails when a shape fires where it should not.
+case also fails when a shape fires where it should not. Where one property shape holds several
+constraints, the case also names the constraint components it must hit, so that every single
+constraint in ``shapes/`` is needed by at least one case (checked by deleting each in turn).
 """
 
 from __future__ import annotations
@@ -167,7 +169,7 @@ def _edited(valid_graph: Graph, case: Case) -> Graph:
     return graph
 
 
-def check_case(case: Case, valid_graph: Graph, shapes: Graph) -> None:
+def _check(case: Case, valid_graph: Graph, shapes: Graph) -> None:
     """Validate the edited graph and compare the report with what the case expects."""
     conforms, found, components = _report(_edited(valid_graph, case), shapes)
     assert found == case.expected
@@ -1192,18 +1194,18 @@ ACCEPTED_CASES = [
 
 
 def test_valid_example_conforms(valid_graph: Graph, shapes: Graph) -> None:
-    check_case(Case("valid", expected=set()), valid_graph, shapes)
+    _check(Case("valid", expected=set()), valid_graph, shapes)
 
 
 @pytest.mark.parametrize("case", NEGATIVE_CASES, ids=lambda case: f"{case.name}_is_rejected")
 def test_broken_graph_is_rejected_at_the_broken_node(case: Case, valid_graph: Graph, shapes: Graph) -> None:
     assert case.expected, "a negative case must expect at least one violation"
-    check_case(case, valid_graph, shapes)
+    _check(case, valid_graph, shapes)
 
 
 @pytest.mark.parametrize("case", ACCEPTED_CASES, ids=lambda case: f"{case.name}_is_accepted")
 def test_edge_values_and_optional_facts_are_accepted(case: Case, valid_graph: Graph, shapes: Graph) -> None:
-    check_case(case, valid_graph, shapes)
+    _check(case, valid_graph, shapes)
 
 
 def test_negative_case_names_are_unique() -> None:
