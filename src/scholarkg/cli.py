@@ -22,10 +22,23 @@ from scholarkg import __version__
 from scholarkg.errors import InputError, ScholarkgError, UsageError
 from scholarkg.export import ExportOptions
 from scholarkg.export import export as export_graph
+from scholarkg.load import LoadEvent, load_files
 from scholarkg.models import Page
 from scholarkg.namespaces import DEFAULT_BASE
 from scholarkg.parse import collect_names_from_files, find_sources, parse_file
+from scholarkg.queries import (
+    EndpointEngine,
+    Engine,
+    OxigraphEngine,
+    get_query,
+    list_queries,
+    load_query_file,
+    run_query,
+)
+from scholarkg.results import FORMATS as RESULT_FORMATS
+from scholarkg.results import format_results
 from scholarkg.serialize import FORMATS, write_with
+from scholarkg.store import load_data, open_store
 from scholarkg.validation import validate_files
 
 EXIT_PROBLEMS = 1
@@ -247,6 +260,123 @@ def validate(files: Sequence[Path], report_path: Path | None) -> None:
         value = f" [value: {v.value}]" if v.value is not None else ""
         click.echo(f"  {v.focus}: {v}{value}")
     sys.exit(EXIT_PROBLEMS)
+
+
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def queries(ctx: click.Context) -> None:
+    """List the bundled SPARQL queries (`queries show NAME` prints one)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    saved = list_queries()
+    width = max(len(q.name) for q in saved)
+    for q in saved:
+        click.echo(f"{q.name:<{width}}  {q.description or q.title}")
+        params = ", ".join(p.describe() for p in q.params) or "no parameters"
+        click.echo(f"{'':<{width}}  params: {params}")
+
+
+@queries.command("show")
+@click.argument("name")
+def queries_show(name: str) -> None:
+    """Print one saved query: its header (parameters, example) and its SPARQL text."""
+    click.echo(get_query(name).text.rstrip("\n"))
+
+
+def _parse_params(values: Sequence[str]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--param takes NAME=VALUE, got {item!r}")
+        params[key.strip()] = value
+    return params
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("--file", "query_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Run your own .rq file instead of a bundled query.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A query parameter (repeatable); see `scholarkg queries`.")
+@click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="RDF file(s) to load into an in-memory Oxigraph engine (repeatable).")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="A persistent store written by `export --store DIR`.")
+@click.option("--endpoint", help="A SPARQL 1.1 query endpoint URL (Oxigraph /query, Fuseki "
+              "/DATASET/sparql, ...).")
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table",
+              show_default=True, help="table for people; csv, tsv or json (SPARQL 1.1 results).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Seconds to wait for a remote endpoint.")
+def query(name: str | None, query_file: Path | None, params: Sequence[str], data: Sequence[Path],
+          store_dir: Path | None, endpoint: str | None, fmt: str, timeout: float) -> None:
+    """Run a saved query NAME (or --file) on --data files, a --store, or an --endpoint.
+
+    Parameters are bound as RDF terms, never pasted into the query text: any value is safe.
+    Example: scholarkg query coauthors --data graph.ttl --param author="Jane Doe"
+    """
+    if (name is None) == (query_file is None):
+        raise UsageError("give a query NAME or --file FILE.rq (see `scholarkg queries`)")
+    saved = load_query_file(query_file) if query_file is not None else get_query(name or "")
+    sources = sum(x is not None and x != () for x in (data or None, store_dir, endpoint))
+    if sources != 1:
+        raise UsageError("give exactly one of --data FILE, --store DIR or --endpoint URL")
+    engine: Engine
+    if endpoint:
+        engine = EndpointEngine(endpoint, timeout=timeout)
+    elif store_dir is not None:
+        engine = OxigraphEngine(open_store(store_dir))
+    else:
+        engine = OxigraphEngine(load_data(list(data)))
+    results = run_query(saved, _parse_params(params), engine)
+    click.echo(format_results(results, fmt), nl=False)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--endpoint", required=True,
+              help="The store's Graph Store Protocol URL (Oxigraph /store, Fuseki /DATASET/data, "
+              "GraphDB /repositories/REPO/rdf-graphs/service, Virtuoso /sparql-graph-crud).")
+@click.option("--graph", help="Load triples files into this named graph (default: the default "
+              "graph). Datasets (.trig, .nq) keep their own graphs.")
+@click.option("--user", help="User name for HTTP authentication.")
+@click.option("--password-env", metavar="VAR",
+              help="Name of the environment variable that holds the password (never on the command line).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Seconds to wait for each request.")
+@click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
+              help="Retries for transient failures (connection refused, timeouts, 5xx).")
+def load(files: Sequence[Path], endpoint: str, graph: str | None, user: str | None,
+         password_env: str | None, timeout: float, retries: int) -> None:
+    """Push RDF files into a triple store over the SPARQL 1.1 Graph Store HTTP Protocol.
+
+    Each named graph of a TriG/N-Quads export is replaced (PUT), so reloading an export is
+    idempotent and a changed page replaces only its own graph. Files are streamed.
+    """
+    password = None
+    if password_env:
+        password = os.environ.get(password_env)
+        if password is None:
+            raise UsageError(f"--password-env {password_env}: that environment variable is not set")
+    bar = None
+    if sys.stderr.isatty():
+        bar = click.progressbar(length=1, label="Loading", file=sys.stderr)
+
+    def progress(event: LoadEvent) -> None:
+        if bar is not None:
+            bar.length = event.total_triples
+            bar.update(event.triples)
+
+    report = load_files(list(files), endpoint=endpoint, graph=graph, user=user, password=password,
+                        timeout=timeout, retries=retries, progress=progress)
+    if bar is not None:
+        bar.render_finish()
+    click.echo(
+        f"Loaded {report.triples:,} triples from {len(report.files)} files into "
+        f"{len(report.graphs)} graphs in {report.seconds:.1f} s ({report.requests} requests).",
+        err=True,
+    )
 
 
 def main() -> None:
