@@ -24,10 +24,10 @@ from scholarkg.mapping import MappedRecord, Minter, Triple, map_page, scheme_tri
 from scholarkg.namespaces import DEFAULT_BASE
 from scholarkg.parse import Source, collect_names_from_files, find_sources, parse_file
 from scholarkg.serialize import DATASET_FORMATS, TermBridge, dump_store, format_for
-from scholarkg.validation import check_records
+from scholarkg.validation import ValidationCache, check_records
 from scholarkg.void import void_quads
 
-CHUNK = 8  # pages per worker task and per pyshacl call
+CHUNK = 32  # pages per worker task and per pyshacl call
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,7 @@ def _init_worker(names: frozenset[str], options: ExportOptions) -> None:
     _STATE["names"] = names
     _STATE["options"] = options
     _STATE["minter"] = Minter(options.base)
+    _STATE["cache"] = ValidationCache()
 
 
 def _process_chunk(sources: Sequence[Source]) -> list[_PageResult]:
@@ -126,7 +127,8 @@ def _validate_chunk(results: list[_PageResult]) -> None:
     page_triples = [t for r in results for t in r.page_triples]
     records = [rec for r in results for rec in r.records]
     owner = {id(rec): r for r in results for rec in r.records}
-    _, rejected, unattributed = check_records(page_triples, records)
+    cache: ValidationCache = _STATE["cache"]  # type: ignore[assignment]
+    _, rejected, unattributed = check_records(page_triples, records, cache=cache)
     for rejection in rejected:
         page = owner[id(rejection.record)]
         page.records = [rec for rec in page.records if rec is not rejection.record]
