@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import shutil
 
-from conftest import CASES
-
 from scholarkg.cli import cli
+
+from conftest import CASES
 
 
 def _copy_case(name, dest, filename=None):

@@ -7,11 +7,12 @@ import socket
 
 import pytest
 
-from conftest import AS_OF, EXAMPLES
-from oxigraph_server import running_oxigraph
 from scholarkg.cli import cli
 from scholarkg.export import ExportOptions, export
 from scholarkg.queries import list_queries
+
+from conftest import AS_OF, EXAMPLES
+from oxigraph_server import running_oxigraph
 
 AUTHOR = "Sven Schmidt-Abara"
 

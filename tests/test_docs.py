@@ -8,9 +8,10 @@ import shlex
 import click
 import pytest
 
-from conftest import REPO
 from scholarkg import errors
 from scholarkg.cli import cli
+
+from conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 

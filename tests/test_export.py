@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import AS_OF, EXAMPLES, TESTS
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
 from rdflib.namespace import RDF, VOID
@@ -19,6 +18,8 @@ from rdflib.namespace import RDF, VOID
 from scholarkg.cli import cli
 from scholarkg.errors import OutputError
 from scholarkg.export import ExportOptions, export
+
+from conftest import AS_OF, EXAMPLES, TESTS
 
 BASE = "https://w3id.org/scholarkg/id/"
 CASE = TESTS / "export_cases" / "two_pages"

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import AS_OF, CASES
 
 from scholarkg.errors import InputError
 from scholarkg.parse import parse_file
+
+from conftest import AS_OF, CASES
 
 CASE_NAMES = sorted(p.name for p in CASES.iterdir() if (p / "page.txt").exists())
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import AS_OF, SAMPLES
 
 from scholarkg.parse import collect_names_from_files, find_sources, parse_file
+
+from conftest import AS_OF, SAMPLES
 
 SAMPLE_NAMES = ["profile_headerless", "profile_rouhani_full", "profile_rouhani_short"]
 

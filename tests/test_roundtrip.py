@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import AS_OF
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scholarkg.models import Paper, Profile
 from scholarkg.pagewriter import LAYOUTS, write_page
 from scholarkg.parse import parse_text
+
+from conftest import AS_OF
 
 FIRST = ["Carl", "Émile", "Siobhan", "M.", "DeAndre", "Ngozi", "Wei", "Zoë", "José", "Ana",
          "Jean-Luc", "Priya", "Łukasz", "Bita", "Ritchie"]

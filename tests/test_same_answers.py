@@ -12,8 +12,6 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from conftest import AS_OF, EXAMPLES
-from oxigraph_server import running_oxigraph
 from scholarkg.export import ExportOptions, export
 from scholarkg.load import load_files
 from scholarkg.queries import (
@@ -25,6 +23,9 @@ from scholarkg.queries import (
     run_query,
 )
 from scholarkg.store import open_store
+
+from conftest import AS_OF, EXAMPLES
+from oxigraph_server import running_oxigraph
 
 QUERIES = list_queries()
 # Real values from the example pages, so that every query returns rows.

@@ -242,7 +242,7 @@ def list_queries() -> list[SavedQuery]:
     Raises:
         QueryError: a bundled query file has a malformed header (a broken installation).
     """
-    return [load_query_file(path) for path in sorted(queries_dir().glob("*.rq"))]
+    return [load_query_file(path) for path in sorted(queries_dir().glob("*.rq"), key=lambda p: p.stem)]
 
 
 def get_query(name: str) -> SavedQuery:
