@@ -18,10 +18,11 @@ from pathlib import Path
 import httpx
 import pyoxigraph
 import pytest
-from oxigraph_server import OxigraphServer, oxigraph_binary, running_oxigraph
 
 from scholarkg.errors import InputError, RemoteError, UsageError
 from scholarkg.load import DEFAULT_GRAPH, LoadEvent, load_files
+
+from oxigraph_server import OxigraphServer, oxigraph_binary, running_oxigraph
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "load"
 PAGES = FIXTURES / "pages.trig"

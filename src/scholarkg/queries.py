@@ -25,7 +25,11 @@ the query; :func:`run_query` keeps at most that many rows of the (ordered) resul
 Every engine returns :class:`Results` whose cells are normalised rdflib terms, so the same query
 gives rows that compare equal whichever engine ran it (numbers in canonical form, integers as
 ``xsd:integer``, ``xsd:string`` literals as plain literals). The default graph is the union of
-all graphs on every engine.
+all graphs on every engine — but not the same union: rdflib merges the graphs (a triple held by
+three page graphs is matched once) while Oxigraph, in process or as a server, matches it once per
+graph. Saved queries are written for both: they match properties as one-or-more paths (``p+``;
+a path matches each pair of nodes once, and none of the model's properties chain), count
+``DISTINCT`` and select ``DISTINCT`` rows.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pyoxigraph
+from pyparsing import ParseException
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import ConjunctiveGraph
 from rdflib.namespace import XSD
@@ -63,6 +68,7 @@ __all__ = [
     "SavedQuery",
     "bind_params",
     "get_query",
+    "inject_values",
     "list_queries",
     "load_query_file",
     "normalise_term",
@@ -356,8 +362,6 @@ class RdflibEngine:
 
     def select(self, text: str, bindings: Mapping[str, Node]) -> Results:
         _require_select(text)
-        from pyparsing import ParseException
-
         try:
             result = self.graph.query(text, initBindings=_variables(bindings))
             variables = [str(v) for v in result.vars or ()]
@@ -431,17 +435,21 @@ class EndpointEngine:
                 if attempt == 1:
                     time.sleep(0.2)
                     continue
-                raise RemoteError(f"cannot connect to the SPARQL endpoint {where}: {_reason(exc)}") from None
+                raise RemoteError(
+                    f"cannot connect to the SPARQL endpoint {where}: {_reason(exc)} (tried twice)"
+                ) from None
             except httpx.HTTPError as exc:
                 raise RemoteError(f"request to the SPARQL endpoint {where} failed: {_reason(exc)}") from None
             if response.status_code >= 500 and attempt == 1:
                 time.sleep(0.2)
                 continue
             break
-        return _parse_json_results(response, where=where, authenticated=self.auth is not None)
+        return _parse_json_results(
+            response, where=where, authenticated=self.auth is not None, tries=attempt
+        )
 
 
-def _parse_json_results(response: httpx.Response, *, where: str, authenticated: bool) -> Results:
+def _parse_json_results(response: httpx.Response, *, where: str, authenticated: bool, tries: int) -> Results:
     status = response.status_code
     if status >= 300:
         detail = _one_line(re.sub(r"<[^>]*>", " ", response.text))[:200]
@@ -456,7 +464,8 @@ def _parse_json_results(response: httpx.Response, *, where: str, authenticated: 
             )
         if status == 400:
             raise RemoteError(f"the SPARQL endpoint {where} rejected the query (HTTP 400{tail})")
-        raise RemoteError(f"the SPARQL endpoint {where} failed (HTTP {status}{tail})")
+        again = " (tried twice)" if tries > 1 else ""
+        raise RemoteError(f"the SPARQL endpoint {where} failed (HTTP {status}{tail}){again}")
     try:
         document = response.json()
         names = [str(v) for v in document["head"].get("vars", [])]
