@@ -106,7 +106,7 @@ def test_own_query_file_runs(runner, graph, tmp_path):
     result = runner.invoke(cli, ["query", "--file", str(rq), "--data", str(graph / "g.ttl"),
                                  "--format", "csv"])
     assert result.exit_code == 0, result.stderr
-    assert result.stdout_bytes == b"n\r\n27\r\n"
+    assert result.stdout_bytes == b"n\r\n29\r\n"
 
 
 def test_bad_data_file_names_file_and_position(runner, tmp_path):

@@ -288,10 +288,11 @@ def test_cli_export_reports_rejections_with_file_and_line_and_exits_one(runner, 
     (["-o", "g.xyz"], "cannot tell the format"),
     (["-o", "g.ttl", "--base", "not an iri"], "--base must be an absolute"),
     ([], "give -o/--output FILE, --store DIR, or both"),
-    (["-o", "missing-dir/g.ttl"], "does not exist"),
+    (["-o", "a-file/g.ttl"], "cannot create the folder a-file"),
 ])
 def test_cli_export_usage_errors_are_one_line(runner, tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "a-file").write_text("a file where a folder is needed\n")
     result = runner.invoke(cli, ["export", str(CASE), *args, "--as-of", "2026-11-24"])
     assert result.exit_code in (2, 5)
     assert message in result.stderr
@@ -308,6 +309,11 @@ def test_binary_file_is_refused_and_the_rest_exported(runner, tmp_path):
     assert result.exit_code == 1
     assert "c_binary.txt: not a text file" in result.stderr
     assert "Exported 2 of 3 files" in result.stderr
+
+
+def test_missing_output_folders_are_created(tmp_path):
+    _run([CASE], tmp_path / "new" / "deeper" / "g.ttl")
+    assert (tmp_path / "new" / "deeper" / "g.ttl").stat().st_size > 0
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(runner, tmp_path):
