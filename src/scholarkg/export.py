@@ -329,22 +329,25 @@ def export(
     if not sources:
         raise InputError("no *.txt files found in " + ", ".join(str(p) for p in paths))
     progress = progress_start(len(sources)) if progress_start else None
-    named = store_dir is not None or fmt in DATASET_FORMATS
+    # Page graphs are only needed for a TriG/N-Quads file (they make `load` replace one page at
+    # a time); the embedded store holds the merged graph in its default graph, so queries see
+    # each triple once and run fast.
+    named = fmt in DATASET_FORMATS
     workdir = Path(tempfile.mkdtemp(prefix="scholarkg-"))
     try:
-        if store_dir is not None:
+        if store_dir is not None and not named:
             store = _open_store_for_writing(store_dir)
         else:
             store = ox.Store(str(workdir / "store"))
         report = build(sources, store, options=options, named_graphs=named, progress=progress)
         if output is not None and fmt is not None:
-            if named and fmt not in DATASET_FORMATS:
-                union = ox.Store(str(workdir / "union"))
-                union.bulk_extend(
-                    ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in store
-                )
-                store = union
             dump_store(store, output, fmt, base=Minter(options.base).base)
+        if store_dir is not None and named:
+            merged = _open_store_for_writing(store_dir)
+            merged.bulk_extend(
+                ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in store
+            )
+            merged.flush()
         return report
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

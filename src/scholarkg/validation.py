@@ -205,7 +205,11 @@ def check_records(
     unattributed: list[Violation] = []
     page_nodes = list(dict.fromkeys(t[0] for t in page_triples))
     for n, members in enumerate(_rounds([records[i] for i in todo]) or [[]]):
-        members = [todo[m] for m in members]
+        # A later round mostly holds the same paper from another page of this batch: skip the
+        # ones an earlier round has just found valid.
+        members = [todo[m] for m in members if n == 0 or keys[todo[m]] not in cache.records]
+        if n > 0 and not members:
+            continue
         graph = Graph()
         focus: dict[URIRef, None] = dict.fromkeys(page_nodes) if n == 0 else {}
         for triple in page_triples:
