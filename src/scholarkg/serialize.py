@@ -57,7 +57,9 @@ class TermBridge:
     def iri(self, value: str) -> ox.NamedNode:
         node = self._iris.get(value)
         if node is None:
-            node = self._iris[value] = ox.NamedNode(value)
+            node = ox.NamedNode(value)
+            if len(self._iris) < 50_000:  # bounded: vocabulary terms and hot nodes, not every paper
+                self._iris[value] = node
         return node
 
     def term(self, node: Node) -> ox.NamedNode | ox.Literal | ox.BlankNode:

@@ -166,15 +166,14 @@ def _rounds(records: Sequence[MappedRecord]) -> list[list[int]]:
 
 
 class ValidationCache:
-    """What this process has already checked and found valid.
+    """The records this process has already checked and found valid.
 
-    A paper listed on three pages is the same record three times (only its page link differs),
-    and a person recurs on every paper they wrote: each is checked with pyshacl once per process.
+    A paper listed on three pages is the same record three times (only its page link differs):
+    it is checked with pyshacl once per process.
     """
 
     def __init__(self) -> None:
         self.records: set[str] = set()
-        self.nodes: set[URIRef] = set()
 
     @staticmethod
     def key(record: MappedRecord) -> str:
@@ -195,15 +194,20 @@ def check_records(
 
     A result whose focus node a record *owns* (its paper, its authorships, the page it heads)
     rejects that record; a result on a shared node (a person, an organisation, a topic) rejects
-    every record of the group that describes that node. With a ``cache``, records and shared
-    nodes already found valid are not checked again.
+    every record of the group that describes that node. With a ``cache``, records already
+    found valid are not checked again.
     """
     cache = cache if cache is not None else ValidationCache()
     keys = {i: cache.key(r) for i, r in enumerate(records)}
-    todo = [i for i in range(len(records)) if keys[i] not in cache.records]
+    # One representative per distinct record: the same paper printed the same way on three
+    # pages of the batch is checked once and its verdict shared.
+    representative: dict[str, int] = {}
+    for i in range(len(records)):
+        if keys[i] not in cache.records:
+            representative.setdefault(keys[i], i)
+    todo = sorted(representative.values())
     failing: dict[int, list[Violation]] = {}
     unattributed: list[Violation] = []
-    page_nodes = list(dict.fromkeys(t[0] for t in page_triples))
     for n, members in enumerate(_rounds([records[i] for i in todo]) or [[]]):
         # A later round mostly holds the same paper from another page of this batch: skip the
         # ones an earlier round has just found valid.
@@ -211,7 +215,6 @@ def check_records(
         if n > 0 and not members:
             continue
         graph = Graph()
-        focus: dict[URIRef, None] = dict.fromkeys(page_nodes) if n == 0 else {}
         for triple in page_triples:
             graph.add(triple)
         describes: dict[Node, list[int]] = {}
@@ -220,24 +223,22 @@ def check_records(
             for triple in (*record.triples(), *record.context):
                 graph.add(triple)
                 describes.setdefault(triple[0], []).append(index)
-                if triple[0] not in cache.nodes and isinstance(triple[0], URIRef):
-                    focus[triple[0]] = None
             for node in record.owned:
                 describes.setdefault(node, []).append(index)
-        if not focus:
-            continue
-        outcome = validate_graph(graph, focus_nodes=list(focus))
-        bad_nodes = {URIRef(v.focus) for v in outcome.violations}
+        # No focus_nodes: pyshacl filters them with a list scan per shape, which made the
+        # check twice as slow as simply validating the whole (small) batch graph.
+        outcome = validate_graph(graph)
         for violation in outcome.violations:
             owners = sorted(set(describes.get(URIRef(violation.focus), [])))
             if not owners and n == 0:
                 unattributed.append(violation)
             for index in owners:
                 failing.setdefault(index, []).append(violation)
-        owned = {node for index in members for node in records[index].owned}
-        cache.nodes.update(node for node in focus if node not in bad_nodes and node not in owned
-                           and node not in page_nodes)
         cache.records.update(keys[index] for index in members if index not in failing)
+    for i in range(len(records)):  # copies share their representative's verdict
+        rep = representative.get(keys[i], i)
+        if rep != i and rep in failing:
+            failing[i] = failing[rep]
     kept = [r for i, r in enumerate(records) if i not in failing]
     rejected = [Rejection(records[i], failing[i]) for i in sorted(failing)]
     return kept, rejected, unattributed
