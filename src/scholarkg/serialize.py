@@ -76,21 +76,6 @@ class TermBridge:
         raise TypeError(f"not an RDF term: {node!r}")
 
 
-def to_rdflib(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> Node | None:
-    """pyoxigraph → rdflib (query results are compared as rdflib terms everywhere)."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"unsupported term {term!r}")
-
-
 @contextlib.contextmanager
 def atomic_output(path: Path) -> Iterator[BinaryIO]:
     """Write to a temporary file beside ``path`` and move it into place only on success.
