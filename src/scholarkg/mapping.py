@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal as Kind
 from urllib.parse import urlsplit
 
@@ -84,9 +84,8 @@ class Minter:
     def person(self, name: str) -> URIRef:
         return self.mint("person", person_key(name))
 
-    def authorship(self, title: str, position: int) -> URIRef:
+    def authorship(self, paper: URIRef, position: int) -> URIRef:
         """``<base>authorship/<paper slug>-<paper hash>-<position>``: stable per paper and place."""
-        paper = self.paper(title)
         return URIRef(f"{self.base}authorship/{paper.rsplit('/', 1)[1]}-{position}")
 
     def org(self, name: str) -> URIRef:
@@ -134,6 +133,11 @@ def concept_triples(topic: URIRef) -> tuple[Triple, ...]:
     return tuple(dict.fromkeys(closure))
 
 
+# A paper's single-valued facts, in the order the merge compares them (names used in warnings).
+PAPER_CLAIMS = ("title", "abstract", "date", "year inferred", "score", "code flag", "et al. flag",
+                "authors")
+
+
 @dataclass
 class MappedRecord:
     """The triples of one record (a header or a paper entry) from one page.
@@ -162,10 +166,23 @@ class MappedRecord:
             yield from triples
 
 
+@lru_cache(maxsize=1 << 16)
+def _person_node(minter: Minter, name: str) -> tuple[URIRef, Literal]:
+    """A person's IRI and name literal; cached: coauthors recur on many pages (hashing, NFC
+    normalisation and rdflib's Literal constructor were a fifth of the mapping time)."""
+    return minter.person(name), Literal(person_key(name))
+
+
+@lru_cache(maxsize=1 << 12, typed=True)  # typed: True == 1, but not as a literal
+def _value(value: object, datatype: URIRef | None = None) -> Literal:
+    """Literals that recur (positions, flags, dates), built once: rdflib's constructor is slow."""
+    return Literal(value, datatype=datatype)
+
+
 def _person(minter: Minter, name: str, out: list[Triple]) -> URIRef:
-    iri = minter.person(name)
+    iri, label = _person_node(minter, name)
     out.append((iri, RDF.type, SCHEMA.Person))
-    out.append((iri, SCHEMA.name, Literal(person_key(name))))
+    out.append((iri, SCHEMA.name, label))
     return iri
 
 
@@ -178,25 +195,25 @@ def map_paper(paper: Paper, *, minter: Minter, profile_iri: URIRef) -> MappedRec
     if paper.abstract:
         abstract = Literal(paper.abstract)
         record.optional["abstract"] = [(iri, SCHEMA.abstract, abstract), (iri, DCTERMS.abstract, abstract)]
-    date = Literal(paper.date, datatype=XSD.date)
+    date = _value(paper.date, XSD.date)
     core += [(iri, SCHEMA.datePublished, date), (iri, DCTERMS.issued, date)]
-    core.append((iri, SKG.yearInferred, Literal(not paper.year_given)))
-    core.append((iri, SKG.hasCode, Literal(paper.has_code)))
-    core.append((iri, SKG.authorListTruncated, Literal(paper.et_al)))
+    core.append((iri, SKG.yearInferred, _value(not paper.year_given)))
+    core.append((iri, SKG.hasCode, _value(paper.has_code)))
+    core.append((iri, SKG.authorListTruncated, _value(paper.et_al)))
     if paper.score is not None:
         score = Literal(Decimal(str(paper.score)), datatype=XSD.decimal)
         record.optional["score"] = [(iri, SKG.score, score)]
     for position, name in enumerate(paper.authors, start=1):
         person = _person(minter, name, shared)
         shared += [(iri, SCHEMA.author, person), (iri, DCTERMS.creator, person)]
-        authorship = minter.authorship(paper.title, position)
+        authorship = minter.authorship(iri, position)
         record.owned.add(authorship)
         core += [
             (iri, SKG.authorship, authorship),
             (authorship, RDF.type, SKG.Authorship),
             (authorship, SKG.paper, iri),
             (authorship, SKG.person, person),
-            (authorship, SKG.position, Literal(position)),
+            (authorship, SKG.position, _value(position)),
             (authorship, SKG.printedName, Literal(name)),
         ]
     topic = topic_for(paper.category)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 # Lower-case words that may stand inside a name ("Ludwig van Beethoven", "Maria de la Cruz").
 PARTICLES = frozenset(
@@ -50,6 +51,7 @@ def _is_part(part: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and the same tokens recur on every page
 def is_name_token(token: str) -> bool:
     """A capitalised word, a hyphenated double name, or an initial (``M.``, ``J.-P.``, ``M``)."""
     if token in SUFFIXES:
@@ -65,6 +67,7 @@ def is_name_token(token: str) -> bool:
     return all(_is_part(part) for part in token.split("-"))
 
 
+@lru_cache(maxsize=1 << 16)  # pure; coauthor names recur across pages
 def looks_like_name(text: str) -> bool:
     """Whether ``text`` reads as one personal name as the site prints it."""
     tokens = text.split()
