@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -74,6 +75,50 @@ class TermBridge:
         if isinstance(node, BNode):
             return ox.BlankNode(str(node))
         raise TypeError(f"not an RDF term: {node!r}")
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_LITERAL_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+# Characters N-Triples does not allow raw inside <...>; written as \u escapes (the store's
+# parser then checks the IRI itself, exactly as ox.NamedNode would).
+_IRI_UNSAFE = re.compile('[\x00-\x20<>"{}|^`\\\\]')
+
+
+def _nt_iri(value: str) -> str:
+    if _IRI_UNSAFE.search(value):
+        value = _IRI_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04X}", value)
+    return f"<{value}>"
+
+
+_NT_IRIS: dict[URIRef, str] = {}  # predicates, classes, people and pages recur on every page
+
+
+def nt_term(node: Node) -> str:
+    """One rdflib term in N-Triples syntax, with the same lexical form ``TermBridge`` gives."""
+    if isinstance(node, URIRef):
+        text = _NT_IRIS.get(node)
+        if text is None:
+            text = _nt_iri(str(node))
+            if len(_NT_IRIS) < 1 << 18:
+                _NT_IRIS[node] = text
+        return text
+    if isinstance(node, Literal):
+        text = f'"{str(node).translate(_LITERAL_ESCAPES)}"'
+        if node.language:
+            return f"{text}@{node.language}"
+        if node.datatype is not None and str(node.datatype) != _XSD_STRING:
+            return f"{text}^^{_nt_iri(str(node.datatype))}"
+        return text
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    raise TypeError(f"not an RDF term: {node!r}")
+
+
+def nquads(triples: Iterable[tuple[Node, Node, Node]], graph: str | None = None) -> str:
+    """Triples as N-Quads lines (N-Triples when ``graph`` is None): the compact, picklable form
+    in which workers hand their output to the merge, which the store then parses in Rust."""
+    end = f" {_nt_iri(graph)} .\n" if graph is not None else " .\n"
+    return "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)}{end}" for s, p, o in triples)
 
 
 @contextlib.contextmanager
