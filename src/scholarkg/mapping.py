@@ -158,6 +158,9 @@ class MappedRecord:
     context: tuple[Triple, ...] = ()  # read by validation only (the topic's scheme entry)
     owned: set[URIRef] = field(default_factory=set)
     claims: dict[str, object] = field(default_factory=dict)
+    # What the triples are a function of, apart from the page that lists the record: equal
+    # fingerprints mean equal triples (but the skg:lists link), so validation checks one of them.
+    fingerprint: str = ""
 
     def triples(self) -> Iterator[Triple]:
         yield from self.core
@@ -184,6 +187,10 @@ def _person(minter: Minter, name: str, out: list[Triple]) -> URIRef:
     out.append((iri, RDF.type, SCHEMA.Person))
     out.append((iri, SCHEMA.name, label))
     return iri
+
+
+def _fingerprint(*parts: object) -> str:
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def map_paper(paper: Paper, *, minter: Minter, profile_iri: URIRef) -> MappedRecord:
@@ -224,6 +231,7 @@ def map_paper(paper: Paper, *, minter: Minter, profile_iri: URIRef) -> MappedRec
         org = minter.org(name)
         shared += [(org, RDF.type, SCHEMA.Organization), (org, SCHEMA.name, Literal(org_key(name))),
                    (iri, SCHEMA.sourceOrganization, org)]
+    record.fingerprint = _fingerprint("paper", minter.base, paper.model_dump(exclude={"line"}))
     record.claims = {
         "title": paper.title, "abstract": paper.abstract, "date": paper.date.isoformat(),
         "year inferred": not paper.year_given, "score": paper.score, "code flag": paper.has_code,
@@ -269,6 +277,7 @@ def map_page(
                    (SKG.aiScore, header.ai_score)]
         record.shared += [(profile_iri, prop, Literal(value)) for prop, value in metrics
                           if value is not None]
+        record.fingerprint = _fingerprint("profile", str(profile_iri), header.model_dump())
         records.append(record)
     for paper in page.papers:
         records.append(map_paper(paper, minter=minter, profile_iri=profile_iri))
