@@ -1,0 +1,296 @@
+"""The engines that run a query text: rdflib, pyoxigraph in process, a SPARQL 1.1 endpoint.
+
+Parameters reach a query as RDF terms, never pasted into its text. rdflib binds them through
+``initBindings``; pyoxigraph and a remote endpoint through a ``VALUES`` block of escaped,
+serialised terms put at the opening of the query's ``WHERE`` group, where every pattern and
+``FILTER`` of that group sees them (pyoxigraph's ``substitutions`` only bind variables the query
+projects, see :class:`OxigraphEngine`). Saved queries therefore use their parameters in the
+top-level group only (never inside a sub-query), which keeps the ways equivalent.
+
+Every engine returns :class:`Results` whose cells are normalised rdflib terms, so the same query
+gives rows that compare equal whichever engine ran it (numbers in canonical form, integers as
+``xsd:integer``, ``xsd:string`` literals as plain literals). The default graph is the union of
+all graphs on every engine — but not the same union: rdflib merges the graphs (a triple held by
+three page graphs is matched once) while Oxigraph, in process or as a server, matches it once
+per graph.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Protocol
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import pyoxigraph
+from pyparsing import ParseException
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import ConjunctiveGraph
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from scholarkg.errors import QueryError, RemoteError, UsageError
+from scholarkg.sparql_text import inject_values, require_select, variables
+
+__all__ = [
+    "EndpointEngine",
+    "Engine",
+    "OxigraphEngine",
+    "RdflibEngine",
+    "Results",
+    "normalise_term",
+]
+
+
+@dataclass
+class Results:
+    """A SELECT result: variable names and rows of normalised rdflib terms (``None`` = unbound)."""
+
+    variables: list[str]
+    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+# --- engines -----------------------------------------------------------------------------------
+
+
+class Engine(Protocol):
+    """Anything that runs a SELECT text with pre-bound variables."""
+
+    def select(self, text: str, bindings: Mapping[str, Node]) -> Results: ...
+
+
+class RdflibEngine:
+    """Runs queries in-process with rdflib; a :class:`~rdflib.Dataset` is queried with its
+    default graph as the union of all its graphs (the object passed in is not changed)."""
+
+    def __init__(self, graph: Graph | Dataset) -> None:
+        if isinstance(graph, ConjunctiveGraph) and not graph.default_union:
+            graph = Dataset(store=graph.store, default_union=True)
+        self.graph = graph
+
+    def select(self, text: str, bindings: Mapping[str, Node]) -> Results:
+        require_select(text)
+        try:
+            result = self.graph.query(text, initBindings=variables(bindings))
+            names = [str(v) for v in result.vars or ()]
+            rows = [tuple(normalise_term(cell) for cell in row) for row in result]  # type: ignore[union-attr]
+        except ParseException as exc:
+            raise QueryError(f"the query does not parse: {_one_line(str(exc))}") from None
+        except Exception as exc:  # rdflib raises assorted errors while evaluating
+            raise QueryError(f"rdflib could not run the query: {_one_line(str(exc)) or exc!r}") from None
+        return Results(names, rows)
+
+
+class OxigraphEngine:
+    """Runs queries in-process on a pyoxigraph store, default graph = union of all graphs.
+
+    Parameters are bound with the same ``VALUES`` block as :class:`EndpointEngine`, not with
+    pyoxigraph's ``substitutions``: those follow SEP-0007 and refuse any variable that is not in
+    the ``SELECT`` projection ("does not contains variable ?author in its SELECT projection"),
+    so they cannot bind a parameter that a query only uses in a pattern or ``FILTER``.
+    """
+
+    def __init__(self, store: pyoxigraph.Store) -> None:
+        self.store = store
+
+    def select(self, text: str, bindings: Mapping[str, Node]) -> Results:
+        require_select(text)
+        try:
+            solutions = self.store.query(inject_values(text, bindings), use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise QueryError(f"the query does not parse: {_one_line(str(exc))}") from None
+        except (OSError, RuntimeError) as exc:
+            raise QueryError(f"Oxigraph could not run the query: {_one_line(str(exc))}") from None
+        if not isinstance(solutions, pyoxigraph.QuerySolutions):
+            raise QueryError("only SELECT queries can be run")
+        names = [v.value for v in solutions.variables]
+        rows = [tuple(_from_oxigraph(solution[name]) for name in names) for solution in solutions]
+        return Results(names, rows)
+
+
+class EndpointEngine:
+    """Runs queries on a SPARQL 1.1 Protocol endpoint (``POST`` of ``query=``, JSON results).
+
+    Parameters travel as a ``VALUES`` block of serialised terms placed at the opening of the
+    query's ``WHERE`` group. Connection errors and HTTP 5xx are retried once.
+    """
+
+    def __init__(
+        self, url: str, *, timeout: float = 30.0, auth: httpx.Auth | tuple[str, str] | None = None
+    ) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise UsageError(f"the SPARQL endpoint must be an http(s) URL, got {_redact(url)!r}")
+        self.url = url
+        self.timeout = timeout
+        self.auth = auth
+
+    def select(self, text: str, bindings: Mapping[str, Node]) -> Results:
+        require_select(text)
+        body = inject_values(text, bindings)
+        where = _redact(self.url)
+        headers = {"Accept": "application/sparql-results+json"}
+        for attempt in (1, 2):
+            try:
+                response = httpx.post(
+                    self.url, data={"query": body}, headers=headers, timeout=self.timeout, auth=self.auth
+                )
+            except httpx.TimeoutException:
+                raise RemoteError(
+                    f"the SPARQL endpoint {where} did not answer within {self.timeout:g} s"
+                ) from None
+            except httpx.ConnectError as exc:
+                if attempt == 1:
+                    time.sleep(0.2)
+                    continue
+                raise RemoteError(
+                    f"cannot connect to the SPARQL endpoint {where}: {_reason(exc)} (tried twice)"
+                ) from None
+            except httpx.HTTPError as exc:
+                raise RemoteError(f"request to the SPARQL endpoint {where} failed: {_reason(exc)}") from None
+            if response.status_code >= 500 and attempt == 1:
+                time.sleep(0.2)
+                continue
+            break
+        return _parse_json_results(
+            response, where=where, authenticated=self.auth is not None, tries=attempt
+        )
+
+
+def _parse_json_results(response: httpx.Response, *, where: str, authenticated: bool, tries: int) -> Results:
+    status = response.status_code
+    if status >= 300:
+        detail = _one_line(re.sub(r"<[^>]*>", " ", response.text))[:200]
+        tail = f": {detail}" if detail else ""
+        if status in (401, 403):
+            what = "refused the credentials" if authenticated else "requires credentials"
+            raise RemoteError(f"the SPARQL endpoint {where} {what} (HTTP {status}{tail})")
+        if status in (404, 405):
+            raise RemoteError(
+                f"no SPARQL query service at {where} (HTTP {status}{tail}); "
+                "is this the query endpoint (Oxigraph .../query, Fuseki .../DATASET/sparql)?"
+            )
+        if status == 400:
+            raise RemoteError(f"the SPARQL endpoint {where} rejected the query (HTTP 400{tail})")
+        again = " (tried twice)" if tries > 1 else ""
+        raise RemoteError(f"the SPARQL endpoint {where} failed (HTTP {status}{tail}){again}")
+    try:
+        document = response.json()
+        names = [str(v) for v in document["head"].get("vars", [])]
+        if "boolean" in document:
+            raise QueryError("only SELECT queries can be run")
+        bindings = document["results"]["bindings"]
+        rows = [tuple(_from_json(binding.get(name)) for name in names) for binding in bindings]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        kind = response.headers.get("Content-Type", "no content type")
+        raise RemoteError(
+            f"the SPARQL endpoint {where} did not answer with SPARQL JSON results ({kind})"
+        ) from None
+    return Results(names, rows)
+
+
+def _from_json(cell: Mapping[str, str] | None) -> Node | None:
+    if cell is None:
+        return None
+    kind, value = cell["type"], cell["value"]
+    if kind == "uri":
+        return URIRef(value)
+    if kind == "bnode":
+        return BNode(value)
+    if kind in ("literal", "typed-literal"):
+        if "xml:lang" in cell:
+            return normalise_term(Literal(value, lang=cell["xml:lang"]))
+        datatype = cell.get("datatype")
+        return normalise_term(Literal(value, datatype=URIRef(datatype) if datatype else None))
+    raise KeyError(kind)
+
+
+# --- terms -------------------------------------------------------------------------------------
+
+_INTEGER_TYPES = frozenset(
+    XSD[name]
+    for name in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+                 "negativeInteger", "nonPositiveInteger", "unsignedLong", "unsignedInt",
+                 "unsignedShort", "unsignedByte")
+)
+
+
+def normalise_term(term: Node | None) -> Node | None:
+    """One spelling per value, so engines compare equal: plain strings without ``xsd:string``,
+    lower-case language tags, integers as canonical ``xsd:integer``, canonical decimals, doubles
+    and booleans. Ill-typed literals are kept as they are."""
+    if not isinstance(term, Literal):
+        return term
+    lexical = str(term)
+    if term.language:
+        return Literal(lexical, lang=term.language.lower())
+    datatype = term.datatype
+    if datatype is None or datatype == XSD.string:
+        return Literal(lexical)
+    text = lexical.strip()
+    if datatype in _INTEGER_TYPES and re.fullmatch(r"[+-]?\d+", text):
+        return Literal(str(int(text)), datatype=XSD.integer)
+    if datatype == XSD.decimal and re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
+        value = Decimal(text)
+        if value == value.to_integral_value():
+            canonical = f"{int(value)}.0"
+        else:
+            canonical = format(value.normalize(), "f")
+        return Literal(canonical, datatype=XSD.decimal)
+    if datatype in (XSD.double, XSD.float):
+        try:
+            number = float(text.replace("INF", "inf"))
+        except ValueError:
+            return term
+        if number != number:
+            canonical = "NaN"
+        else:
+            canonical = {float("inf"): "INF", float("-inf"): "-INF"}.get(number, repr(number))
+        return Literal(canonical, datatype=datatype)
+    if datatype == XSD.boolean and text in ("true", "false", "1", "0"):
+        return Literal("true" if text in ("true", "1") else "false", datatype=XSD.boolean)
+    return Literal(lexical, datatype=datatype)
+
+
+def _from_oxigraph(term: object) -> Node | None:
+    if term is None:
+        return None
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language:
+            return normalise_term(Literal(term.value, lang=term.language))
+        return normalise_term(Literal(term.value, datatype=URIRef(term.datatype.value)))
+    raise QueryError(f"the query returned a term scholarkg cannot show: {term!r}")
+
+
+# --- messages ----------------------------------------------------------------------------------
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _reason(exc: BaseException) -> str:
+    text = re.sub(r"^\[Errno -?\d+\]\s*", "", _one_line(str(exc)))
+    return text or type(exc).__name__
+
+
+def _redact(url: str) -> str:
+    """The URL without a user or password in it, for messages."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))

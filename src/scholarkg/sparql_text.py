@@ -1,0 +1,138 @@
+"""Edits of a SPARQL query text that keep it a valid query: a ``VALUES`` block for the
+parameters, and the check that a text is a ``SELECT`` query.
+
+The text is read just enough for that: comments, strings and IRIs are skipped, so a brace or a
+keyword inside them is never taken for query syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from scholarkg.errors import QueryError
+
+__all__ = ["IRI", "inject_values", "require_select", "variables"]
+
+IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\\x7f]*$")
+"""An absolute IRI without spaces, quotes, angle brackets or other delimiters."""
+
+def variables(bindings: Mapping[str, Node]) -> dict[str, Node]:
+    """The bindings keyed by plain variable names (``?author`` and ``$author`` → ``author``)."""
+    return {str(name).lstrip("?$"): term for name, term in bindings.items()}
+
+
+# --- the VALUES block --------------------------------------------------------------------------
+
+
+def inject_values(text: str, bindings: Mapping[str, Node]) -> str:
+    """``text`` with a ``VALUES`` block for ``bindings`` right after its first group opening.
+
+    The opening brace is found outside comments, strings and IRIs; for a SELECT query it opens
+    the ``WHERE`` group. Terms are serialised with escapes (never pasted), blank nodes refused.
+    """
+    named = variables(bindings)
+    if not named:
+        return text
+    names = " ".join(f"?{name}" for name in named)
+    terms = " ".join(_sparql_term(term) for term in named.values())
+    at = _scan(text).brace
+    if at is None:
+        raise QueryError("the query has no WHERE group to bind its parameters in")
+    return f"{text[: at + 1]}\n  VALUES ({names}) {{ ({terms}) }}\n{text[at + 1 :]}"
+
+
+_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_LANG = re.compile(r"^[A-Za-z]+(?:-[A-Za-z0-9]+)*$")
+
+
+def _sparql_term(term: Node) -> str:
+    """A term in SPARQL syntax. Literals are written with ECHAR escapes in one short string
+    (rdflib's ``n3()`` switches to a triple-quoted form for multi-line values that it does not
+    always escape correctly); IRIs go through ``n3()`` after checking they hold no delimiter."""
+    if isinstance(term, URIRef):
+        if not IRI.match(str(term)):
+            raise QueryError(f"cannot send the IRI {str(term)!r} to an endpoint: it is not a valid IRI")
+        return term.n3()
+    if isinstance(term, Literal):
+        quoted = '"' + "".join(_ECHAR.get(ch, ch) for ch in str(term)) + '"'
+        if term.language:
+            if not _LANG.match(term.language):
+                raise QueryError(f"cannot send the language tag {term.language!r}")
+            return f"{quoted}@{term.language}"
+        if term.datatype is not None and term.datatype != XSD.string:
+            return f"{quoted}^^{_sparql_term(URIRef(term.datatype))}"
+        return quoted
+    raise QueryError(f"cannot bind {term!r} in a VALUES block (only IRIs and literals)")
+
+
+# --- reading the text --------------------------------------------------------------------------
+
+
+def require_select(text: str) -> None:
+    """Refuse anything but a SELECT query (an update, ASK, CONSTRUCT, DESCRIBE or no query).
+
+    Raises:
+        QueryError: naming what the text is.
+    """
+    form = _scan(text).form
+    if form != "SELECT":
+        what = f"a {form} request" if form else "not a SPARQL query"
+        raise QueryError(f"only SELECT queries can be run; this is {what}")
+
+
+@dataclass(frozen=True)
+class _Scan:
+    form: str | None  # the first query-form keyword, upper case
+    brace: int | None  # index of the first '{'
+
+
+_IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "INSERT", "DELETE", "LOAD", "CLEAR", "CREATE",
+          "DROP", "COPY", "MOVE", "ADD", "WITH"}
+
+
+def _scan(text: str) -> _Scan:
+    """Find the query form and the first group-opening brace, skipping comments, strings, IRIs."""
+    form: str | None = None
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif ch in "\"'":
+            i = _skip_string(text, i)
+        elif ch == "<" and (iri := _IRIREF.match(text, i)):
+            i = iri.end()
+        elif ch == "{":
+            return _Scan(form, i)
+        elif ch in "?$":
+            word = _WORD.match(text, i + 1)
+            i = word.end() if word else i + 1
+        elif word := _WORD.match(text, i):
+            i = word.end()
+            if form is None and word[0].upper() in _FORMS and not text.startswith(":", i):
+                form = word[0].upper()
+        else:
+            i += 1
+    return _Scan(form, None)
+
+
+def _skip_string(text: str, i: int) -> int:
+    quote = text[i] * 3 if text.startswith(text[i] * 3, i) else text[i]
+    j = i + len(quote)
+    while j < len(text):
+        if text[j] == "\\":
+            j += 2
+        elif text.startswith(quote, j):
+            return j + len(quote)
+        else:
+            j += 1
+    return j
