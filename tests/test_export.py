@@ -198,6 +198,30 @@ def test_unknown_topic_code_rejects_that_record_only(tmp_path):
     assert "Tokenisers Once" in titles and "Tokenisers Again" not in titles
 
 
+def test_a_rejected_paper_is_rejected_on_every_page_that_lists_it_for_any_jobs(tmp_path):
+    # One chunk checks a distinct record and later chunks reuse its verdict (export.Claims):
+    # pages 0, 40 and 79 land in three different chunks of export.CHUNK pages.
+    from scholarkg.export import CHUNK
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    count = 2 * CHUNK + 16
+    for n in range(count):
+        body = f"CLMar 2, 2020\nPaper Number {n}Wei Zhang\nAn abstract.\n"
+        if n in (0, CHUNK + 8, count - 1):
+            body = (f"LGMar 3, 2020\nA Fine PaperWei Zhang\nOk.\n{body}"
+                    "ZZMar 1, 2020\nBad TopicWei Zhang\nNothing to see.\n")
+        (pages / f"p{n:03}.txt").write_text(body)
+    reports = {jobs: _run([pages], tmp_path / f"j{jobs}.nq", jobs=jobs) for jobs in (1, 2)}
+    assert (tmp_path / "j1.nq").read_bytes() == (tmp_path / "j2.nq").read_bytes()
+    for report in reports.values():
+        assert [(n.file.rsplit("/", 1)[1], n.line) for n in report.rejected] == [
+            ("p000.txt", 7), (f"p{CHUNK + 8:03}.txt", 7), (f"p{count - 1:03}.txt", 7)]
+        assert all("'Bad Topic' rejected by the shapes" in n.message for n in report.rejected)
+    text = (tmp_path / "j2.nq").read_text()
+    assert "Bad Topic" not in text and "A Fine Paper" in text and f"Paper Number {count - 1}" in text
+
+
 HOSTILE = [
     'Quotes "double" and \'single\'',
     'Triple """quotes""" inside',
