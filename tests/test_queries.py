@@ -26,6 +26,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result
 
 from scholarkg.errors import QueryError, RemoteError, UsageError
@@ -48,6 +49,7 @@ from scholarkg.queries import (
 )
 from scholarkg.resources import queries_dir
 from scholarkg.results import FORMATS, format_results
+from scholarkg.sparql_text import add_limit
 
 from oxigraph_server import OxigraphServer, oxigraph_binary, running_oxigraph
 
@@ -268,7 +270,7 @@ def test_declared_params_appear_in_the_text_and_limit_never_does(query: SavedQue
     used = set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", body))
     for param in query.params:
         if param.name == LIMIT_PARAM:
-            assert param.name not in used, "limit is applied by slicing, never bound"
+            assert param.name not in used, "limit becomes the query's LIMIT, never a variable"
         else:
             assert param.name in used, f"?{param.name} is declared but not used"
 
@@ -438,13 +440,97 @@ def test_values_are_converted_to_terms_of_the_declared_type_and_defaults_fill_in
             bind_params(query, params)
 
 
-def test_limit_slices_the_rows_and_must_not_be_negative(graph: Graph) -> None:
+def test_limit_caps_the_rows_and_must_not_be_negative(graph: Graph) -> None:
     engine = RdflibEngine(graph)
     query = get_query("recent-papers")
     assert len(run_query(query, {}, engine)) == 8
     assert len(run_query(query, {"limit": "3"}, engine)) == 3
     with pytest.raises(UsageError, match="0 or more"):
         run_query(query, {"limit": "-1"}, engine)
+
+
+class _Recording:
+    """An engine that records the texts it is given and answers with a fixed number of rows."""
+
+    def __init__(self, rows: int) -> None:
+        self.texts: list[str] = []
+        self.rows = rows
+
+    def select(self, text: str, bindings: object) -> Results:
+        self.texts.append(text)
+        return Results(["n"], [(Literal(i),) for i in range(self.rows)])
+
+
+def test_limit_is_written_as_a_limit_after_the_order_by() -> None:
+    engine = _Recording(rows=5)
+    query = get_query("recent-papers")
+    assert len(run_query(query, {"limit": "2"}, engine)) == 2  # an engine ignoring it is sliced
+    assert engine.texts[0] == query.text.rstrip() + "\nLIMIT 2\n"
+    run_query(query, {"limit": str(2**40)}, engine)  # too big to write: sliced instead
+    assert engine.texts[1] == query.text
+
+
+@pytest.mark.parametrize(
+    ("text", "limited"),
+    [
+        ("SELECT ?x WHERE { ?x ?p ?o } ORDER BY ?x", True),
+        ("SELECT ?x WHERE { ?x ?p ?o } ORDER BY ?x # the end", True),
+        ("SELECT ?x WHERE { { SELECT ?x WHERE { ?x ?p ?o } LIMIT 3 } } ORDER BY ?x", True),
+        ('SELECT ?x WHERE { ?x ?p "} LIMIT 1 {" } ORDER BY ?x', True),
+        ("SELECT ?x WHERE { ?x ?p ?o } # } LIMIT 1\nORDER BY ?x", True),
+        ("PREFIX ex: <http://ex.org/> SELECT ?x WHERE { ?x ex:limit ?o } ORDER BY ex:values(?x)", True),
+        ("SELECT ?x WHERE { ?x ?p ?o } ORDER BY ?x OFFSET 2", True),
+        ("SELECT ?x WHERE { ?x ?p ?o } ORDER BY ?x LIMIT 10", False),
+        ("SELECT ?x WHERE { ?x ?p ?o } limit 10 offset 1", False),
+        ("SELECT ?x WHERE { ?x ?p ?o } ORDER BY ?x VALUES ?x { <urn:a> }", False),
+        ("SELECT ?x WHERE { ?x ?p ?o } GROUP BY ?x HAVING (EXISTS { ?x ?q ?r })", False),
+        ("SELECT ?x WHERE { ?x ?p ?o ", False),
+    ],
+)
+def test_a_limit_is_added_only_where_it_is_valid(text: str, limited: bool) -> None:
+    added = add_limit(text, 7)
+    if limited:
+        assert added == text.rstrip() + "\nLIMIT 7\n"
+        assert added is not None
+        prepareQuery(added)  # rdflib parses it
+    else:
+        assert added is None
+    assert add_limit("SELECT ?x WHERE { ?x ?p ?o }", 2**31) is None
+
+
+def test_a_user_query_with_its_own_limit_is_sliced(
+    tmp_path: Path, graph: Graph, store: pyoxigraph.Store
+) -> None:
+    path = tmp_path / "names.rq"
+    path.write_text(
+        "# param: limit integer = 3 — rows\n"
+        "PREFIX schema: <https://schema.org/>\n"
+        "SELECT ?name WHERE { ?p a schema:Person ; schema:name ?name } ORDER BY ?name LIMIT 5\n",
+        encoding="utf-8",
+    )
+    query = load_query_file(path)
+    for engine in (RdflibEngine(graph), OxigraphEngine(store)):
+        assert [str(r[0]) for r in run_query(query, {}, engine).rows] == [
+            "Bita Darvish Rouhani", "Bita Rouhani", "Farinaz Koushanfar"]
+        assert len(run_query(query, {"limit": "9"}, engine)) == 5
+
+
+LIMITED = [q for q in QUERIES if q.param(LIMIT_PARAM) is not None]
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("engine_name", ENGINE_NAMES)
+@pytest.mark.parametrize("query", LIMITED, ids=[q.name for q in LIMITED])
+def test_a_limit_in_the_query_keeps_the_same_rows_as_slicing(
+    engines: dict[str, Engine], engine_name: str, query: SavedQuery
+) -> None:
+    params = _example_params(query)
+    params.pop(LIMIT_PARAM, None)
+    whole = run_query(query, {**params, LIMIT_PARAM: str(2**40)}, engines[engine_name])  # sliced
+    assert len(whole) > 1, query.name
+    for limit in range(len(whole) + 2):
+        limited = run_query(query, {**params, LIMIT_PARAM: str(limit)}, engines[engine_name])
+        assert limited == Results(whole.variables, whole.rows[:limit]), limit
 
 
 def test_unknown_query_is_refused_with_a_suggestion_and_the_available_names() -> None:

@@ -8,10 +8,13 @@ The work is split by what it does; everything public is importable from here:
 * :mod:`scholarkg.engines` — rdflib, pyoxigraph in process and a SPARQL 1.1 endpoint, each
   returning :class:`Results` of normalised rdflib terms so that engines compare equal;
 * :mod:`scholarkg.sparql_text` — the ``VALUES`` block that carries parameters into a query text
-  (never pasted), and the check that a text is a ``SELECT`` query.
+  (never pasted), the ``LIMIT`` for the ``limit`` parameter, and the check that a text is a
+  ``SELECT`` query.
 
 SPARQL has no variable ``LIMIT``, so a parameter named ``limit`` is special: it is not bound in
-the query; :func:`run_query` keeps at most that many rows of the (ordered) result.
+the query; :func:`run_query` writes it as a ``LIMIT`` at the end of the query text, so that the
+engine stops there and only the rows kept are converted or sent (a query with a ``LIMIT`` or a
+trailing ``VALUES`` of its own gets its rows sliced instead, with the same result).
 
 The default graph is the union of all graphs on every engine — but not the same union: rdflib
 merges the graphs (a triple held by three page graphs is matched once) while Oxigraph, in process
@@ -37,7 +40,7 @@ from scholarkg.query_files import (
     load_query_file,
     parse_header,
 )
-from scholarkg.sparql_text import inject_values
+from scholarkg.sparql_text import add_limit, inject_values
 
 __all__ = [
     "LIMIT_PARAM",
@@ -61,7 +64,11 @@ __all__ = [
 
 
 def run_query(query: SavedQuery, raw_params: Mapping[str, str], engine: Engine) -> Results:
-    """Bind the parameters, run the query on ``engine`` and apply ``limit`` by slicing the rows.
+    """Bind the parameters, run the query on ``engine``, keep at most ``limit`` rows.
+
+    The ``limit`` goes into the query text as a ``LIMIT`` after its ``ORDER BY`` (see
+    :func:`~scholarkg.sparql_text.add_limit`), which keeps the same rows as slicing the whole
+    ordered result but spares the engine the rest; where it cannot go there, the rows are sliced.
 
     Raises:
         UsageError: bad parameters (see :func:`bind_params`) or a negative limit.
@@ -74,7 +81,8 @@ def run_query(query: SavedQuery, raw_params: Mapping[str, str], engine: Engine) 
         limit = int(bindings.pop(LIMIT_PARAM))  # type: ignore[call-overload]
         if limit < 0:
             raise UsageError(f"parameter {LIMIT_PARAM!r} must be 0 or more, got {limit}")
-    results = engine.select(query.text, bindings)
-    if limit is not None:
+    text = query.text if limit is None else (add_limit(query.text, limit) or query.text)
+    results = engine.select(text, bindings)
+    if limit is not None and len(results.rows) > limit:
         results = Results(results.variables, results.rows[:limit])
     return results

@@ -1,5 +1,5 @@
-"""Edits of a SPARQL query text that keep it a valid query: a ``VALUES`` block for the
-parameters, and the check that a text is a ``SELECT`` query.
+"""Edits of a SPARQL query text that keep it a valid query: a ``VALUES`` block for the parameters,
+a ``LIMIT`` for the ``limit`` parameter, and the check that a text is a ``SELECT`` query.
 
 The text is read just enough for that: comments, strings and IRIs are skipped, so a brace or a
 keyword inside them is never taken for query syntax.
@@ -17,10 +17,15 @@ from rdflib.term import Node
 
 from scholarkg.errors import QueryError
 
-__all__ = ["IRI", "inject_values", "require_select", "variables"]
+__all__ = ["IRI", "MAX_LIMIT", "add_limit", "inject_values", "require_select", "variables"]
 
 IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\\x7f]*$")
 """An absolute IRI without spaces, quotes, angle brackets or other delimiters."""
+
+MAX_LIMIT = 2**31 - 1
+"""The largest ``LIMIT`` written into a query text; a larger cap is applied by slicing the rows
+(some engines read ``LIMIT`` into a 32- or 64-bit integer)."""
+
 
 def variables(bindings: Mapping[str, Node]) -> dict[str, Node]:
     """The bindings keyed by plain variable names (``?author`` and ``$author`` → ``author``)."""
@@ -71,6 +76,26 @@ def _sparql_term(term: Node) -> str:
     raise QueryError(f"cannot bind {term!r} in a VALUES block (only IRIs and literals)")
 
 
+# --- LIMIT -------------------------------------------------------------------------------------
+
+
+def add_limit(text: str, limit: int) -> str | None:
+    """``text`` with ``LIMIT limit`` after its solution modifiers, or ``None`` when that is not
+    certain to be valid and mean the same as keeping the first ``limit`` rows.
+
+    It is ``None`` when the query has a ``LIMIT`` of its own, a ``VALUES`` block or any other
+    group after its ``WHERE`` group (a ``LIMIT`` must come before them), no closed ``WHERE``
+    group, or when ``limit`` is above :data:`MAX_LIMIT`. A ``LIMIT`` after the query's
+    ``ORDER BY`` and ``DISTINCT`` keeps exactly the rows that slicing the whole result would.
+    """
+    if not 0 <= limit <= MAX_LIMIT:
+        return None
+    scan = _scan(text, whole=True)
+    if scan.end is None or scan.tail_group or {"LIMIT", "VALUES"} & scan.tail_words:
+        return None
+    return f"{text.rstrip()}\nLIMIT {limit}\n"
+
+
 # --- reading the text --------------------------------------------------------------------------
 
 
@@ -89,7 +114,10 @@ def require_select(text: str) -> None:
 @dataclass(frozen=True)
 class _Scan:
     form: str | None  # the first query-form keyword, upper case
-    brace: int | None  # index of the first '{'
+    brace: int | None  # index of the first '{' (the WHERE group of a SELECT query)
+    end: int | None = None  # index just past the '}' that closes that group
+    tail_words: frozenset[str] = frozenset()  # keywords after it, upper case
+    tail_group: bool = False  # a '{' after it (VALUES, EXISTS in HAVING or ORDER BY, ...)
 
 
 _IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
@@ -98,31 +126,54 @@ _FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "INSERT", "DELETE", "LOAD", 
           "DROP", "COPY", "MOVE", "ADD", "WITH"}
 
 
-def _scan(text: str) -> _Scan:
-    """Find the query form and the first group-opening brace, skipping comments, strings, IRIs."""
+def _scan(text: str, *, whole: bool = False) -> _Scan:
+    """Find the query form and the first group-opening brace, skipping comments, strings, IRIs;
+    with ``whole``, also where that group closes and the keywords and groups after it."""
     form: str | None = None
+    brace: int | None = None
+    end: int | None = None
+    depth = 0
+    tail_words: set[str] = set()
+    tail_group = False
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
         if ch == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end + 1
+            stop = text.find("\n", i)
+            i = n if stop < 0 else stop + 1
         elif ch in "\"'":
             i = _skip_string(text, i)
         elif ch == "<" and (iri := _IRIREF.match(text, i)):
             i = iri.end()
         elif ch == "{":
-            return _Scan(form, i)
+            if brace is None:
+                brace = i
+                if not whole:
+                    break
+            elif end is not None and depth == 0:
+                tail_group = True
+            depth += 1
+            i += 1
+        elif ch == "}":
+            depth -= 1
+            i += 1
+            if depth == 0 and end is None and brace is not None:
+                end = i
         elif ch in "?$":
             word = _WORD.match(text, i + 1)
             i = word.end() if word else i + 1
         elif word := _WORD.match(text, i):
             i = word.end()
-            if form is None and word[0].upper() in _FORMS and not text.startswith(":", i):
+            prefixed = text.startswith(":", i) or text[word.start() - 1 : word.start()] == ":"
+            if prefixed:
+                continue
+            if form is None and word[0].upper() in _FORMS:
                 form = word[0].upper()
+            elif end is not None and depth == 0:
+                tail_words.add(word[0].upper())
         else:
             i += 1
-    return _Scan(form, None)
+    return _Scan(form, brace, end, frozenset(tail_words), tail_group)
 
 
 def _skip_string(text: str, i: int) -> int:
