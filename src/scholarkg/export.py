@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import multiprocessing
+import pickle
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.managers import BaseManager
 from pathlib import Path
@@ -153,9 +154,10 @@ class _ClaimsManager(BaseManager):
 _ClaimsManager.register("Claims", Claims)
 
 
-def _init_worker(names: frozenset[str], options: ExportOptions, named_graphs: bool,
+def _init_worker(names_file: Path, options: ExportOptions, named_graphs: bool,
                  claims: Claims | None) -> None:
-    _STATE["names"] = names
+    _STATE.clear()
+    _STATE["names_file"] = names_file
     _STATE["options"] = options
     _STATE["named_graphs"] = named_graphs
     _STATE["minter"] = Minter(options.base)
@@ -181,10 +183,23 @@ def _process_chunk(task: tuple[int, Sequence[Source]]) -> list[_PageResult]:
     return results
 
 
+def _collect_names(sources: Sequence[Source]) -> set[str]:
+    """First pass, in the workers too: the names pages print unambiguously (parse.py)."""
+    return set(collect_names_from_files(sources))
+
+
+def _names() -> frozenset[str]:
+    """The run's names, written by the parent between the two passes; read once per worker."""
+    names = _STATE.get("names")
+    if names is None:
+        names = _STATE["names"] = pickle.loads(Path(_STATE["names_file"]).read_bytes())  # type: ignore[arg-type]
+    return names  # type: ignore[return-value]
+
+
 def _parse_and_map(sources: Sequence[Source]) -> list[_PageResult]:
     options: ExportOptions = _STATE["options"]  # type: ignore[assignment]
     minter: Minter = _STATE["minter"]  # type: ignore[assignment]
-    names: frozenset[str] = _STATE["names"]  # type: ignore[assignment]
+    names = _names()
     results: list[_PageResult] = []
     for source in sources:
         result = _PageResult(source)
@@ -376,12 +391,13 @@ def build(
 ) -> ExportReport:
     """Run the pipeline into ``store``. Returns what was done, rejected and warned about."""
     minter = Minter(options.base)  # validates --base before any work
-    names = collect_names_from_files(sources)
     report = ExportReport(files=len(sources))
     merger = _Merger(store)
     merger.add_default(scheme_triples())
     chunks = list(_chunks(sources, CHUNK))
     tasks = list(enumerate(chunks))
+    workdir = Path(tempfile.mkdtemp(prefix="scholarkg-names-"))
+    names_file = workdir / "names.pickle"
     pool = manager = None
     if options.jobs > 1 and len(chunks) > 1:
         # forkserver, not fork: the parent holds an open Oxigraph store (threads, locks) that a
@@ -393,12 +409,17 @@ def build(
             manager.start()
             claims = manager.Claims()  # type: ignore[attr-defined]
         pool = context.Pool(options.jobs, initializer=_init_worker,
-                            initargs=(names, options, named_graphs, claims))
-        results_iter: Iterator[list[_PageResult]] = pool.imap(_process_chunk, tasks)
+                            initargs=(names_file, options, named_graphs, claims))
+        name_sets: Iterable[set[str]] = pool.imap_unordered(_collect_names, chunks)
     else:
-        _init_worker(names, options, named_graphs, Claims() if options.validate else None)
-        results_iter = map(_process_chunk, tasks)
+        _init_worker(names_file, options, named_graphs, Claims() if options.validate else None)
+        name_sets = map(_collect_names, chunks)
     try:
+        names = frozenset().union(*name_sets)
+        names_file.write_bytes(pickle.dumps(names, protocol=pickle.HIGHEST_PROTOCOL))
+        results_iter: Iterator[list[_PageResult]] = (
+            pool.imap(_process_chunk, tasks) if pool is not None else map(_process_chunk, tasks)
+        )
         for results in results_iter:
             for result in results:
                 if result.error is not None:
@@ -416,6 +437,7 @@ def build(
             pool.join()
         if manager is not None:
             manager.shutdown()
+        shutil.rmtree(workdir, ignore_errors=True)
     merger.flush()
     report.warnings = merger.warnings
     _fill_counts(report, store, distinct=named_graphs)
