@@ -1,4 +1,4 @@
-"""Writing RDF: formats, the rdflib → Oxigraph term bridge, and atomic file output.
+"""Writing RDF: formats, rdflib terms as N-Triples text for the store, and atomic file output.
 
 Oxigraph's serialisers write the big outputs (≈ 50× faster than rdflib's Turtle writer on a
 1.5M-triple graph); an on-disk Oxigraph store lists quads in the order of its index, which does
@@ -49,34 +49,6 @@ def format_for(path: Path, explicit: str | None = None) -> str:
         ) from None
 
 
-class TermBridge:
-    """rdflib terms → pyoxigraph terms, caching IRIs and datatypes (they repeat a lot)."""
-
-    def __init__(self) -> None:
-        self._iris: dict[str, ox.NamedNode] = {}
-
-    def iri(self, value: str) -> ox.NamedNode:
-        node = self._iris.get(value)
-        if node is None:
-            node = ox.NamedNode(value)
-            if len(self._iris) < 50_000:  # bounded: vocabulary terms and hot nodes, not every paper
-                self._iris[value] = node
-        return node
-
-    def term(self, node: Node) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-        if isinstance(node, URIRef):
-            return self.iri(str(node))
-        if isinstance(node, Literal):
-            if node.language:
-                return ox.Literal(str(node), language=node.language)
-            if node.datatype is not None:
-                return ox.Literal(str(node), datatype=self.iri(str(node.datatype)))
-            return ox.Literal(str(node))
-        if isinstance(node, BNode):
-            return ox.BlankNode(str(node))
-        raise TypeError(f"not an RDF term: {node!r}")
-
-
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LITERAL_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 # Characters N-Triples does not allow raw inside <...>; written as \u escapes (the store's
@@ -94,7 +66,7 @@ _NT_IRIS: dict[URIRef, str] = {}  # predicates, classes, people and pages recur 
 
 
 def nt_term(node: Node) -> str:
-    """One rdflib term in N-Triples syntax, with the same lexical form ``TermBridge`` gives."""
+    """One rdflib term in N-Triples syntax (the lexical form is rdflib's ``str``)."""
     if isinstance(node, URIRef):
         text = _NT_IRIS.get(node)
         if text is None:
