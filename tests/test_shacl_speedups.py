@@ -25,7 +25,7 @@ AS_OF = dt.date(2026, 11, 24)
 
 def _results(data: Graph) -> tuple[bool, Counter[tuple[str, ...]]]:
     """Conformance and the multiset of results, each with every field a user could see."""
-    conforms, report, _ = pyshacl.validate(
+    conforms, report, text = pyshacl.validate(
         data, shacl_graph=shapes_graph(), inference="none", advanced=True, allow_warnings=True
     )
     fields = (SH.focusNode, SH.resultPath, SH.sourceShape, SH.sourceConstraintComponent,
@@ -38,6 +38,9 @@ def _results(data: Graph) -> tuple[bool, Counter[tuple[str, ...]]]:
             else str(value)
             for f in fields
         )] += 1
+    # The text report too, result by result (the batched order may differ; the words may not).
+    for block in str(text).split("Constraint Violation in ")[1:]:
+        found[("text", block.strip())] += 1
     return bool(conforms), found
 
 
