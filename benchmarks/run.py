@@ -179,6 +179,7 @@ def _stage_export(spec: dict[str, Any]) -> dict[str, Any]:
                  refused=len(report.files_refused), warnings=len(report.warnings))
     if output is not None and output.exists():
         extra["output_megabytes"] = round(output.stat().st_size / 1e6, 1)
+    extra["timings"] = {phase: round(value, 2) for phase, value in report.timings.items()}
     return {"seconds": seconds, "extra": extra}
 
 

@@ -84,6 +84,17 @@ def test_summary_counts_match_the_graph(tmp_path):
     assert report.triples == len(graph) - len(list(_void_triples(graph)))
 
 
+
+def test_report_times_each_phase_and_the_merge_fits_inside_the_page_loop(tmp_path):
+    report = _run([CASE], tmp_path / "g.ttl")
+    assert set(report.timings) == {"names", "pages", "merge", "bulk_load", "counts", "void", "write"}
+    assert all(seconds >= 0 for seconds in report.timings.values())
+    assert report.timings["bulk_load"] <= report.timings["pages"]
+    assert report.timings["merge"] <= report.timings["pages"]
+    no_file = export([str(CASE)], output=None, options=ExportOptions(as_of=AS_OF),
+                     store_dir=tmp_path / "store")
+    assert "write" not in no_file.timings
+
 def _void_triples(graph: Graph):
     ds = next(graph.subjects(RDF.type, VOID.Dataset))
     parts = set(graph.objects(ds, VOID.classPartition)) | set(graph.objects(ds, VOID.propertyPartition))

@@ -15,6 +15,7 @@ import pickle
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.managers import BaseManager
@@ -73,6 +74,8 @@ class ExportReport:
     rejected: list[Notice] = field(default_factory=list)
     problems: list[Notice] = field(default_factory=list)
     warnings: list[Notice] = field(default_factory=list)
+    # seconds per phase, for benchmarks and for finding what grows with the corpus
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def clean(self) -> bool:
@@ -298,6 +301,7 @@ class _Merger:
         self.first_seen: dict[str, tuple[str, int | None, list[bytes | None]]] = {}
         self.warnings: list[Notice] = []
         self.failed: dict[str, str] = {}  # fingerprint -> rejection, for later copies
+        self.load_seconds = 0.0
 
     def _add(self, text: str) -> None:
         self.buffer.append(text)
@@ -307,8 +311,10 @@ class _Merger:
 
     def flush(self) -> None:
         if self.buffer:
+            started = time.perf_counter()
             self.store.bulk_load("".join(self.buffer).encode("utf-8"), ox.RdfFormat.N_QUADS)
             self.buffer, self.buffered = [], 0
+            self.load_seconds += time.perf_counter() - started
 
     def add_default(self, triples: Iterator[Triple] | list[Triple]) -> None:
         self._add(nquads(triples))
@@ -414,13 +420,19 @@ def build(
     else:
         _init_worker(names_file, options, named_graphs, Claims() if options.validate else None)
         name_sets = map(_collect_names, chunks)
+    timings = report.timings
+    clock = time.perf_counter()
     try:
         names = frozenset().union(*name_sets)
         names_file.write_bytes(pickle.dumps(names, protocol=pickle.HIGHEST_PROTOCOL))
+        timings["names"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        merging = 0.0
         results_iter: Iterator[list[_PageResult]] = (
             pool.imap(_process_chunk, tasks) if pool is not None else map(_process_chunk, tasks)
         )
         for results in results_iter:
+            started = time.perf_counter()
             for result in results:
                 if result.error is not None:
                     report.files_refused.append(Notice(result.source.shown, None, result.error))
@@ -431,6 +443,7 @@ def build(
                     report.rejected += result.rejected
                 if progress is not None:
                     progress(1)
+            merging += time.perf_counter() - started
     finally:
         if pool is not None:
             pool.close()
@@ -439,10 +452,17 @@ def build(
             manager.shutdown()
         shutil.rmtree(workdir, ignore_errors=True)
     merger.flush()
+    timings["pages"] = time.perf_counter() - clock  # workers and merge, overlapping
+    timings["merge"] = merging  # of which the merge process was busy (bulk loads included)
+    timings["bulk_load"] = merger.load_seconds
     report.warnings = merger.warnings
+    clock = time.perf_counter()
     _fill_counts(report, store, distinct=named_graphs)
+    timings["counts"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     store.bulk_extend(void_quads(store, minter, distinct=named_graphs))
     store.flush()
+    timings["void"] = time.perf_counter() - clock
     return report
 
 
@@ -490,7 +510,9 @@ def export(
             store = ox.Store(str(workdir / "store"))
         report = build(sources, store, options=options, named_graphs=named, progress=progress)
         if output is not None and fmt is not None:
+            started = time.perf_counter()
             dump_store(store, output, fmt, base=Minter(options.base).base)
+            report.timings["write"] = time.perf_counter() - started
         if store_dir is not None and named:
             merged = _open_store_for_writing(store_dir)
             merged.bulk_extend(
