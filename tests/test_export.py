@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import re
@@ -94,6 +95,13 @@ def test_report_times_each_phase_and_the_merge_fits_inside_the_page_loop(tmp_pat
     no_file = export([str(CASE)], output=None, options=ExportOptions(as_of=AS_OF),
                      store_dir=tmp_path / "store")
     assert "write" not in no_file.timings
+
+
+def test_an_in_process_export_leaves_none_of_the_callers_objects_frozen(tmp_path):
+    gc.unfreeze()
+    report = _run([CASE], tmp_path / "g.ttl", jobs=1)
+    assert report.clean
+    assert gc.get_freeze_count() == 0
 
 def _void_triples(graph: Graph):
     ds = next(graph.subjects(RDF.type, VOID.Dataset))
