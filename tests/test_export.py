@@ -85,7 +85,6 @@ def test_summary_counts_match_the_graph(tmp_path):
     assert report.triples == len(graph) - len(list(_void_triples(graph)))
 
 
-
 def test_report_times_each_phase_and_the_merge_fits_inside_the_page_loop(tmp_path):
     report = _run([CASE], tmp_path / "g.ttl")
     assert set(report.timings) == {"names", "pages", "merge", "bulk_load", "counts", "void", "write"}
@@ -102,6 +101,7 @@ def test_an_in_process_export_leaves_none_of_the_callers_objects_frozen(tmp_path
     report = _run([CASE], tmp_path / "g.ttl", jobs=1)
     assert report.clean
     assert gc.get_freeze_count() == 0
+
 
 def _void_triples(graph: Graph):
     ds = next(graph.subjects(RDF.type, VOID.Dataset))
