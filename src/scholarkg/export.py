@@ -187,15 +187,16 @@ def _process_chunk(task: tuple[int, Sequence[Source]]) -> list[_PageResult]:
     index, sources = task
     _settle_garbage()
     claims: Claims | None = _STATE["claims"]  # type: ignore[assignment]
-    claimed = False
+    keys: dict[int, str] = {}
     try:
         results = _parse_and_map(sources)
         if claims is not None:
-            claimed = True
-            _validate_chunk(index, [r for r in results if r.error is None], claims)
+            keys = {id(rec): ValidationCache.key(rec) for r in results for rec in r.records}
     finally:
-        if claims is not None and not claimed:
-            claims.claim(index, [])  # never leave later chunks waiting for this one's turn
+        # Take this chunk's turn whatever happened above: later chunks wait for it.
+        owned = set(claims.claim(index, list(dict.fromkeys(keys.values())))) if claims else set()
+    if claims is not None:
+        _validate_chunk([r for r in results if r.error is None], keys, owned)
     minter: Minter = _STATE["minter"]  # type: ignore[assignment]
     for result in results:
         if result.error is None:
@@ -275,11 +276,10 @@ def _rejection_text(record: MappedRecord, violations: Sequence[object]) -> str:
     return f"{kind} {record.label[:60]!r} rejected by the shapes: {messages}"
 
 
-def _validate_chunk(index: int, results: list[_PageResult], claims: Claims) -> None:
-    """Check the records this chunk owns in one pyshacl pass (see :class:`Claims`); mark the
-    others with their fingerprint so the merge applies the owner's verdict."""
-    keys = {id(rec): ValidationCache.key(rec) for r in results for rec in r.records}
-    owned = set(claims.claim(index, list(dict.fromkeys(keys.values()))))
+def _validate_chunk(results: list[_PageResult], keys: dict[int, str], owned: set[str]) -> None:
+    """Check the records this chunk owns (``keys``: record id → fingerprint; ``owned``: what
+    :class:`Claims` gave it) in one pyshacl pass; mark the others with their fingerprint so the
+    merge applies the owner's verdict."""
     records = [rec for r in results for rec in r.records if keys[id(rec)] in owned]
     page_triples = [t for r in results for t in r.page_triples]
     _, rejected, unattributed = check_records(page_triples, records)
