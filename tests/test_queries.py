@@ -49,7 +49,7 @@ from scholarkg.queries import (
 )
 from scholarkg.resources import queries_dir
 from scholarkg.results import FORMATS, format_results
-from scholarkg.sparql_text import add_limit
+from scholarkg.sparql_text import MAX_LIMIT, add_limit, fill_limit_markers
 
 from oxigraph_server import OxigraphServer, oxigraph_binary, running_oxigraph
 
@@ -570,6 +570,86 @@ def test_a_user_query_with_its_own_limit_is_sliced(
         assert [str(r[0]) for r in run_query(query, {}, engine).rows] == [
             "Bita Darvish Rouhani", "Bita Rouhani", "Farinaz Koushanfar"]
         assert len(run_query(query, {"limit": "9"}, engine)) == 5
+
+
+MARKED = (
+    "SELECT ?x WHERE {\n  { SELECT ?x WHERE { ?x ?p ?o } ORDER BY ?x\n    # LIMIT ?limit\n  }\n}\n"
+    "ORDER BY ?x\n"
+)
+
+
+def test_a_limit_marker_line_becomes_a_limit_in_place() -> None:
+    filled = fill_limit_markers(MARKED, 3)
+    assert filled == MARKED.replace("    # LIMIT ?limit", "    LIMIT 3")
+    prepareQuery(filled)  # rdflib parses it
+    assert fill_limit_markers(MARKED.replace("\n", "\r\n"), 3) == filled.replace("\n", "\r\n")
+    twice = MARKED.replace("ORDER BY ?x\n", "ORDER BY ?x\n# LIMIT ?limit\n", 1)
+    assert fill_limit_markers(twice, 0).count("LIMIT 0") == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'SELECT ?x WHERE { ?x ?p """\n# LIMIT ?limit\n""" }',  # inside a string: text, not a comment
+        "SELECT ?x WHERE { ?x ?p ?o } # LIMIT ?limit",  # not a line of its own
+        "SELECT ?x WHERE { ?x ?p ?o\n# LIMIT ?limit or so\n}",  # more than the marker
+        "SELECT ?x WHERE { ?x ?p ?o\n# LIMIT ?lim\n}",
+    ],
+)
+def test_a_limit_marker_is_only_a_comment_line_that_says_exactly_that(text: str) -> None:
+    assert fill_limit_markers(text, 3) == text
+
+
+def test_a_limit_marker_stays_a_comment_when_no_limit_can_be_written() -> None:
+    assert fill_limit_markers(MARKED, MAX_LIMIT + 1) == MARKED
+    assert fill_limit_markers(MARKED, -1) == MARKED
+
+
+# Page counts with ties on both sides of every cut, and titles that sort against the counts.
+SHARED = {"Kappa": 5, "beta": 4, "Alpha": 4, "delta": 4, "Gamma": 3, "epsilon": 3, "Zeta": 2,
+          "eta": 2, "theta": 1, "Iota": 1}
+
+
+def _shared_pages_graphs() -> list[tuple[URIRef, list[tuple]]]:
+    """One graph per page: the page, its file name, what it lists and those papers' titles (a
+    title is repeated in every graph of a page that lists the paper, as in a TriG export)."""
+    dcterms, skg = Namespace("http://purl.org/dc/terms/"), Namespace("https://w3id.org/scholarkg/vocab#")
+    ex = Namespace("urn:x-test:")
+    graphs = []
+    for number in range(max(SHARED.values())):
+        page = ex[f"page{number}"]
+        triples: list[tuple] = [(page, dcterms.source, Literal(f"profile_{9 - number}.txt"))]
+        for title, pages in SHARED.items():
+            if number < pages:
+                paper = ex[f"paper-{title.lower()}"]
+                triples += [(page, skg.lists, paper), (paper, dcterms.title, Literal(title))]
+        graphs.append((ex[f"graph{number}"], triples))
+    return graphs
+
+
+def test_shared_papers_cut_at_the_limit_keeps_the_rows_of_the_whole_ranking() -> None:
+    """shared-papers ranks papers by page count first and keeps those on as many pages as the
+    limit-th paper; every limit, on a merged graph and on page graphs, on rdflib and Oxigraph,
+    must give the first rows of the uncut ranking."""
+    graph, dataset = Graph(), Dataset()
+    store, split = pyoxigraph.Store(), pyoxigraph.Store()
+    for name, triples in _shared_pages_graphs():
+        for s, p, o in triples:
+            graph.add((s, p, o))
+            dataset.graph(name).add((s, p, o))
+            store.add(pyoxigraph.Quad(_ox(s), _ox(p), _ox(o), pyoxigraph.DefaultGraph()))
+            split.add(pyoxigraph.Quad(_ox(s), _ox(p), _ox(o), pyoxigraph.NamedNode(str(name))))
+    query = get_query("shared-papers")
+    assert "\n            # LIMIT ?limit\n" in query.text
+    engines = [RdflibEngine(graph), RdflibEngine(dataset), OxigraphEngine(store), OxigraphEngine(split)]
+    wholes = [run_query(query, {LIMIT_PARAM: str(2**40)}, engine) for engine in engines]
+    assert all(whole == wholes[0] for whole in wholes)
+    assert len(wholes[0]) == sum(pages for pages in SHARED.values() if pages > 1)
+    assert [str(row[0]) for row in wholes[0].rows[:6]] == ["Kappa"] * 5 + ["Alpha"]
+    for engine, whole in zip(engines, wholes, strict=True):
+        for limit in range(len(whole) + 2):
+            limited = run_query(query, {LIMIT_PARAM: str(limit)}, engine)
+            assert limited == Results(whole.variables, whole.rows[:limit]), (engine, limit)
 
 
 LIMITED = [q for q in QUERIES if q.param(LIMIT_PARAM) is not None]

@@ -14,7 +14,9 @@ The work is split by what it does; everything public is importable from here:
 SPARQL has no variable ``LIMIT``, so a parameter named ``limit`` is special: it is not bound in
 the query; :func:`run_query` writes it as a ``LIMIT`` at the end of the query text, so that the
 engine stops there and only the rows kept are converted or sent (a query with a ``LIMIT`` or a
-trailing ``VALUES`` of its own gets its rows sliced instead, with the same result).
+trailing ``VALUES`` of its own gets its rows sliced instead, with the same result). A query can
+also cut a ranking inside itself at the same limit: a ``# LIMIT ?limit`` comment line in a
+sub-select becomes ``LIMIT n`` there, and stays a comment when no limit is written.
 
 The default graph is the union of all graphs on every engine — but not the same union: rdflib
 merges the graphs (a triple held by three page graphs is matched once) while Oxigraph, in process
@@ -40,7 +42,7 @@ from scholarkg.query_files import (
     load_query_file,
     parse_header,
 )
-from scholarkg.sparql_text import add_limit, inject_values
+from scholarkg.sparql_text import add_limit, fill_limit_markers, inject_values
 
 __all__ = [
     "LIMIT_PARAM",
@@ -69,6 +71,8 @@ def run_query(query: SavedQuery, raw_params: Mapping[str, str], engine: Engine) 
     The ``limit`` goes into the query text as a ``LIMIT`` after its ``ORDER BY`` (see
     :func:`~scholarkg.sparql_text.add_limit`), which keeps the same rows as slicing the whole
     ordered result but spares the engine the rest; where it cannot go there, the rows are sliced.
+    A ``# LIMIT ?limit`` comment line in the query becomes ``LIMIT limit`` as well (see
+    :func:`~scholarkg.sparql_text.fill_limit_markers`): a ranking inside the query cut early.
 
     Raises:
         UsageError: bad parameters (see :func:`bind_params`) or a negative limit.
@@ -81,7 +85,10 @@ def run_query(query: SavedQuery, raw_params: Mapping[str, str], engine: Engine) 
         limit = int(bindings.pop(LIMIT_PARAM))  # type: ignore[call-overload]
         if limit < 0:
             raise UsageError(f"parameter {LIMIT_PARAM!r} must be 0 or more, got {limit}")
-    text = query.text if limit is None else (add_limit(query.text, limit) or query.text)
+    text = query.text
+    if limit is not None:
+        text = fill_limit_markers(text, limit)
+        text = add_limit(text, limit) or text
     results = engine.select(text, bindings)
     if limit is not None and len(results.rows) > limit:
         results = Results(results.variables, results.rows[:limit])

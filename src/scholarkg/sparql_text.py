@@ -1,5 +1,6 @@
 """Edits of a SPARQL query text that keep it a valid query: a ``VALUES`` block for the parameters,
-a ``LIMIT`` for the ``limit`` parameter, and the check that a text is a ``SELECT`` query.
+a ``LIMIT`` for the ``limit`` parameter (at the end, and wherever a ``# LIMIT ?limit`` comment line
+asks for it), and the check that a text is a ``SELECT`` query.
 
 The text is read just enough for that: comments, strings and IRIs are skipped, so a brace or a
 keyword inside them is never taken for query syntax.
@@ -17,7 +18,16 @@ from rdflib.term import Node
 
 from scholarkg.errors import QueryError
 
-__all__ = ["IRI", "MAX_LIMIT", "add_limit", "inject_values", "require_select", "variables"]
+__all__ = [
+    "IRI",
+    "LIMIT_MARKER",
+    "MAX_LIMIT",
+    "add_limit",
+    "fill_limit_markers",
+    "inject_values",
+    "require_select",
+    "variables",
+]
 
 IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\\x7f]*$")
 """An absolute IRI without spaces, quotes, angle brackets or other delimiters."""
@@ -96,6 +106,34 @@ def add_limit(text: str, limit: int) -> str | None:
     return f"{text.rstrip()}\nLIMIT {limit}\n"
 
 
+LIMIT_MARKER = "# LIMIT ?limit"
+"""A comment line that :func:`fill_limit_markers` turns into ``LIMIT n`` in place."""
+
+_MARKER = re.compile(r"^(?P<indent>[ \t]*)#[ \t]*LIMIT[ \t]+\?limit[ \t]*(?P<cr>\r?)$", re.MULTILINE)
+
+
+def fill_limit_markers(text: str, limit: int) -> str:
+    """``text`` with every ``# LIMIT ?limit`` comment line turned into ``LIMIT limit``.
+
+    A query whose answer is the first rows of a ranking can rank something smaller first
+    (papers before their rows, say) and cut that ranking at the same limit, so that the engine
+    sorts a few rows instead of all of them; the query file asks for it with this comment line
+    in the sub-select to cut. Being a comment, it leaves the query valid and whole where it is
+    run without a limit, or with one above :data:`MAX_LIMIT` (the text is then returned as it
+    is). A marker inside a string is text, not a comment, and is left alone.
+    """
+    if not 0 <= limit <= MAX_LIMIT:
+        return text
+    comments = _scan(text, whole=True).comments
+
+    def fill(match: re.Match[str]) -> str:
+        if match.start() + len(match["indent"]) not in comments:
+            return match[0]
+        return f"{match['indent']}LIMIT {limit}{match['cr']}"
+
+    return _MARKER.sub(fill, text)
+
+
 # --- reading the text --------------------------------------------------------------------------
 
 
@@ -118,6 +156,7 @@ class _Scan:
     end: int | None = None  # index just past the '}' that closes that group
     tail_words: frozenset[str] = frozenset()  # keywords after it, upper case
     tail_group: bool = False  # a '{' after it (VALUES, EXISTS in HAVING or ORDER BY, ...)
+    comments: frozenset[int] = frozenset()  # where each '#' comment starts (with ``whole``)
 
 
 _IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
@@ -128,17 +167,20 @@ _FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "INSERT", "DELETE", "LOAD", 
 
 def _scan(text: str, *, whole: bool = False) -> _Scan:
     """Find the query form and the first group-opening brace, skipping comments, strings, IRIs;
-    with ``whole``, also where that group closes and the keywords and groups after it."""
+    with ``whole``, also where that group closes, the keywords and groups after it, and where
+    the comments start."""
     form: str | None = None
     brace: int | None = None
     end: int | None = None
     depth = 0
     tail_words: set[str] = set()
     tail_group = False
+    comments: set[int] = set()
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
         if ch == "#":
+            comments.add(i)
             stop = text.find("\n", i)
             i = n if stop < 0 else stop + 1
         elif ch in "\"'":
@@ -173,7 +215,7 @@ def _scan(text: str, *, whole: bool = False) -> _Scan:
                 tail_words.add(word[0].upper())
         else:
             i += 1
-    return _Scan(form, brace, end, frozenset(tail_words), tail_group)
+    return _Scan(form, brace, end, frozenset(tail_words), tail_group, frozenset(comments))
 
 
 def _skip_string(text: str, i: int) -> int:
