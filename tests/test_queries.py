@@ -520,10 +520,22 @@ class _Recording:
 
 def test_limit_is_written_as_a_limit_after_the_order_by() -> None:
     engine = _Recording(rows=5)
-    query = get_query("recent-papers")
+    query = get_query("collaborations")
+    assert "# LIMIT ?limit" not in query.text
     assert len(run_query(query, {"limit": "2"}, engine)) == 2  # an engine ignoring it is sliced
     assert engine.texts[0] == query.text.rstrip() + "\nLIMIT 2\n"
     run_query(query, {"limit": str(2**40)}, engine)  # too big to write: sliced instead
+    assert engine.texts[1] == query.text
+
+
+def test_limit_is_also_written_where_the_query_marks_its_own_ranking() -> None:
+    engine = _Recording(rows=0)
+    query = get_query("recent-papers")
+    run_query(query, {"limit": "2"}, engine)
+    marked = query.text.replace("\n            # LIMIT ?limit\n", "\n            LIMIT 2\n")
+    assert marked != query.text
+    assert engine.texts[0] == marked.rstrip() + "\nLIMIT 2\n"
+    run_query(query, {"limit": str(2**40)}, engine)
     assert engine.texts[1] == query.text
 
 
@@ -627,29 +639,68 @@ def _shared_pages_graphs() -> list[tuple[URIRef, list[tuple]]]:
     return graphs
 
 
-def test_shared_papers_cut_at_the_limit_keeps_the_rows_of_the_whole_ranking() -> None:
-    """shared-papers ranks papers by page count first and keeps those on as many pages as the
-    limit-th paper; every limit, on a merged graph and on page graphs, on rdflib and Oxigraph,
-    must give the first rows of the uncut ranking."""
+def _recent_papers_graphs() -> list[tuple[URIRef, list[tuple]]]:
+    """Papers on few days (ties on both sides of every cut), titles that sort against the dates,
+    and every paper's facts repeated in the graphs of the two pages that list it."""
+    dcterms, skg = Namespace("http://purl.org/dc/terms/"), Namespace("https://w3id.org/scholarkg/vocab#")
+    ex = Namespace("urn:x-test:")
+    days = ["2024-05-03", "2024-05-02", "2024-05-02", "2024-05-02", "2023-12-31", "2023-12-31",
+            "2024-01-01", "2022-07-09", "2024-05-03", "2021-01-01"]
+    titles = ["Omega", "alpha", "Beta", "gamma", "Delta", "epsilon", "Zeta", "eta", "Theta", "iota"]
+    facts = []
+    for i, (day, title) in enumerate(zip(days, titles, strict=True)):
+        paper = ex[f"paper{i}"]
+        facts.append([(paper, dcterms.issued, Literal(day, datatype=XSD.date)),
+                      (paper, dcterms.title, Literal(title)),
+                      (paper, skg.yearInferred, Literal(i % 3 == 0)),
+                      (paper, skg.hasCode, Literal(i % 2 == 0))]
+                     + ([(paper, skg.score, Literal(f"{50 + i}.5", datatype=XSD.decimal))] if i % 4 else []))
+    return [(ex[f"graph{g}"], [t for i, f in enumerate(facts) if i % 3 != g for t in f]) for g in range(3)]
+
+
+@pytest.mark.parametrize(("name", "make"), [("shared-papers", _shared_pages_graphs),
+                                            ("recent-papers", _recent_papers_graphs)])
+def test_a_query_that_cuts_its_own_ranking_keeps_the_rows_of_the_whole_ranking(name: str, make) -> None:
+    """shared-papers ranks papers by page count, recent-papers by date, and keeps only those
+    ranked as high as the limit-th paper; every limit, on a merged graph and on page graphs, on
+    rdflib and Oxigraph, must give the first rows of the uncut ranking."""
     graph, dataset = Graph(), Dataset()
     store, split = pyoxigraph.Store(), pyoxigraph.Store()
-    for name, triples in _shared_pages_graphs():
+    for graph_name, triples in make():
         for s, p, o in triples:
             graph.add((s, p, o))
-            dataset.graph(name).add((s, p, o))
+            dataset.graph(graph_name).add((s, p, o))
             store.add(pyoxigraph.Quad(_ox(s), _ox(p), _ox(o), pyoxigraph.DefaultGraph()))
-            split.add(pyoxigraph.Quad(_ox(s), _ox(p), _ox(o), pyoxigraph.NamedNode(str(name))))
-    query = get_query("shared-papers")
+            split.add(pyoxigraph.Quad(_ox(s), _ox(p), _ox(o), pyoxigraph.NamedNode(str(graph_name))))
+    query = get_query(name)
     assert "\n            # LIMIT ?limit\n" in query.text
     engines = [RdflibEngine(graph), RdflibEngine(dataset), OxigraphEngine(store), OxigraphEngine(split)]
     wholes = [run_query(query, {LIMIT_PARAM: str(2**40)}, engine) for engine in engines]
     assert all(whole == wholes[0] for whole in wholes)
-    assert len(wholes[0]) == sum(pages for pages in SHARED.values() if pages > 1)
-    assert [str(row[0]) for row in wholes[0].rows[:6]] == ["Kappa"] * 5 + ["Alpha"]
     for engine, whole in zip(engines, wholes, strict=True):
         for limit in range(len(whole) + 2):
             limited = run_query(query, {LIMIT_PARAM: str(limit)}, engine)
             assert limited == Results(whole.variables, whole.rows[:limit]), (engine, limit)
+
+
+def test_shared_papers_lists_each_paper_once_per_page_most_pages_first() -> None:
+    graph = Graph()
+    for _, triples in _shared_pages_graphs():
+        for triple in triples:
+            graph.add(triple)
+    whole = run_query(get_query("shared-papers"), {LIMIT_PARAM: str(2**40)}, RdflibEngine(graph))
+    assert len(whole) == sum(pages for pages in SHARED.values() if pages > 1)
+    assert [str(row[0]) for row in whole.rows[:6]] == ["Kappa"] * 5 + ["Alpha"]
+
+
+def test_recent_papers_lists_every_paper_newest_first_then_by_title() -> None:
+    graph = Graph()
+    for _, triples in _recent_papers_graphs():
+        for triple in triples:
+            graph.add(triple)
+    whole = run_query(get_query("recent-papers"), {LIMIT_PARAM: str(2**40)}, RdflibEngine(graph))
+    assert [str(row[1]) for row in whole.rows] == ["Omega", "Theta", "Beta", "alpha", "gamma", "Zeta",
+                                                   "Delta", "epsilon", "eta", "iota"]
 
 
 LIMITED = [q for q in QUERIES if q.param(LIMIT_PARAM) is not None]
