@@ -683,21 +683,23 @@ def test_a_query_that_cuts_its_own_ranking_keeps_the_rows_of_the_whole_ranking(n
             assert limited == Results(whole.variables, whole.rows[:limit]), (engine, limit)
 
 
-def test_shared_papers_lists_each_paper_once_per_page_most_pages_first() -> None:
+def _merged(graphs: list[tuple[URIRef, list[tuple]]]) -> Graph:
     graph = Graph()
-    for _, triples in _shared_pages_graphs():
+    for _, triples in graphs:
         for triple in triples:
             graph.add(triple)
+    return graph
+
+
+def test_shared_papers_lists_each_paper_once_per_page_most_pages_first() -> None:
+    graph = _merged(_shared_pages_graphs())
     whole = run_query(get_query("shared-papers"), {LIMIT_PARAM: str(2**40)}, RdflibEngine(graph))
     assert len(whole) == sum(pages for pages in SHARED.values() if pages > 1)
     assert [str(row[0]) for row in whole.rows[:6]] == ["Kappa"] * 5 + ["Alpha"]
 
 
 def test_recent_papers_lists_every_paper_newest_first_then_by_title() -> None:
-    graph = Graph()
-    for _, triples in _recent_papers_graphs():
-        for triple in triples:
-            graph.add(triple)
+    graph = _merged(_recent_papers_graphs())
     whole = run_query(get_query("recent-papers"), {LIMIT_PARAM: str(2**40)}, RdflibEngine(graph))
     assert [str(row[1]) for row in whole.rows] == ["Omega", "Theta", "Beta", "alpha", "gamma", "Zeta",
                                                    "Delta", "epsilon", "eta", "iota"]
