@@ -20,7 +20,6 @@ from scholarkg.errors import QueryError
 
 __all__ = [
     "IRI",
-    "LIMIT_MARKER",
     "MAX_LIMIT",
     "add_limit",
     "fill_limit_markers",
@@ -105,9 +104,6 @@ def add_limit(text: str, limit: int) -> str | None:
         return None
     return f"{text.rstrip()}\nLIMIT {limit}\n"
 
-
-LIMIT_MARKER = "# LIMIT ?limit"
-"""A comment line that :func:`fill_limit_markers` turns into ``LIMIT n`` in place."""
 
 _MARKER = re.compile(r"^(?P<indent>[ \t]*)#[ \t]*LIMIT[ \t]+\?limit[ \t]*(?P<cr>\r?)$", re.MULTILINE)
 
