@@ -18,6 +18,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.managers import BaseManager
 from pathlib import Path
@@ -166,6 +167,16 @@ def _init_worker(names_file: Path, options: ExportOptions, named_graphs: bool,
     _STATE["named_graphs"] = named_graphs
     _STATE["minter"] = Minter(options.base)
     _STATE["claims"] = claims
+
+
+@contextmanager
+def _timed(timings: dict[str, float], phase: str) -> Iterator[None]:
+    """Add the seconds the block takes to ``timings[phase]`` (:attr:`ExportReport.timings`)."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[phase] = timings.get(phase, 0.0) + time.perf_counter() - started
 
 
 def _settle_garbage() -> None:
@@ -475,13 +486,11 @@ def build(
     timings["merge"] = merging  # of which the merge process was busy (bulk loads included)
     timings["bulk_load"] = merger.load_seconds
     report.warnings = merger.warnings
-    clock = time.perf_counter()
-    _fill_counts(report, store, distinct=named_graphs)
-    timings["counts"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    store.bulk_extend(void_quads(store, minter, distinct=named_graphs))
-    store.flush()
-    timings["void"] = time.perf_counter() - clock
+    with _timed(timings, "counts"):
+        _fill_counts(report, store, distinct=named_graphs)
+    with _timed(timings, "void"):
+        store.bulk_extend(void_quads(store, minter, distinct=named_graphs))
+        store.flush()
     return report
 
 
@@ -529,9 +538,8 @@ def export(
             store = ox.Store(str(workdir / "store"))
         report = build(sources, store, options=options, named_graphs=named, progress=progress)
         if output is not None and fmt is not None:
-            started = time.perf_counter()
-            dump_store(store, output, fmt, base=Minter(options.base).base)
-            report.timings["write"] = time.perf_counter() - started
+            with _timed(report.timings, "write"):
+                dump_store(store, output, fmt, base=Minter(options.base).base)
         if store_dir is not None and named:
             merged = _open_store_for_writing(store_dir)
             merged.bulk_extend(
