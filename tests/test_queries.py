@@ -641,7 +641,9 @@ def _shared_pages_graphs() -> list[tuple[URIRef, list[tuple]]]:
 
 def _recent_papers_graphs() -> list[tuple[URIRef, list[tuple]]]:
     """Papers on few days (ties on both sides of every cut), titles that sort against the dates,
-    and every paper's facts repeated in the graphs of the two pages that list it."""
+    and every paper's facts repeated in the graphs of the two pages that list it; plus, newest
+    of all, what a shared store may hold besides an export: another dataset's record with a
+    dcterms:issued and a dated paper without a title. Neither gives a row, so neither may cut."""
     dcterms, skg = Namespace("http://purl.org/dc/terms/"), Namespace("https://w3id.org/scholarkg/vocab#")
     ex = Namespace("urn:x-test:")
     days = ["2024-05-03", "2024-05-02", "2024-05-02", "2024-05-02", "2023-12-31", "2023-12-31",
@@ -655,7 +657,11 @@ def _recent_papers_graphs() -> list[tuple[URIRef, list[tuple]]]:
                       (paper, skg.yearInferred, Literal(i % 3 == 0)),
                       (paper, skg.hasCode, Literal(i % 2 == 0))]
                      + ([(paper, skg.score, Literal(f"{50 + i}.5", datatype=XSD.decimal))] if i % 4 else []))
-    return [(ex[f"graph{g}"], [t for i, f in enumerate(facts) if i % 3 != g for t in f]) for g in range(3)]
+    foreign = [(ex.catalogue, dcterms.issued, Literal("2025-06-01", datatype=XSD.date)),
+               (ex.untitled, dcterms.issued, Literal("2025-06-02", datatype=XSD.date)),
+               (ex.untitled, skg.yearInferred, Literal(False)), (ex.untitled, skg.hasCode, Literal(True))]
+    return [(ex[f"graph{g}"], [t for i, f in enumerate(facts) if i % 3 != g for t in f] + (foreign if g == 0 else []))
+            for g in range(3)]
 
 
 @pytest.mark.parametrize(("name", "make"), [("shared-papers", _shared_pages_graphs),
