@@ -660,8 +660,9 @@ def _recent_papers_graphs() -> list[tuple[URIRef, list[tuple]]]:
     foreign = [(ex.catalogue, dcterms.issued, Literal("2025-06-01", datatype=XSD.date)),
                (ex.untitled, dcterms.issued, Literal("2025-06-02", datatype=XSD.date)),
                (ex.untitled, skg.yearInferred, Literal(False)), (ex.untitled, skg.hasCode, Literal(True))]
-    return [(ex[f"graph{g}"], [t for i, f in enumerate(facts) if i % 3 != g for t in f] + (foreign if g == 0 else []))
-            for g in range(3)]
+    graphs = [[t for i, f in enumerate(facts) if i % 3 != g for t in f] for g in range(3)]
+    graphs[0] += foreign
+    return [(ex[f"graph{g}"], triples) for g, triples in enumerate(graphs)]
 
 
 @pytest.mark.parametrize(("name", "make"), [("shared-papers", _shared_pages_graphs),
