@@ -218,7 +218,7 @@ def test_unknown_topic_code_rejects_that_record_only(tmp_path):
 
 
 def test_a_rejected_paper_is_rejected_on_every_page_that_lists_it_for_any_jobs(tmp_path):
-    # One chunk checks a distinct record and later chunks reuse its verdict (export.Claims):
+    # One chunk checks a distinct record and later chunks reuse its verdict (export.pipeline):
     # pages 0, 40 and 79 land in three different chunks of export.CHUNK pages.
     from scholarkg.export import CHUNK
 
@@ -373,3 +373,59 @@ def test_export_without_validation_still_writes(tmp_path):
     report = _run([CASE], tmp_path / "g.ttl", validate=False)
     assert report.papers == 2
     assert os.path.getsize(tmp_path / "g.ttl") > 0
+
+
+def _children() -> dict[int, list[int]]:
+    """Parent process id -> its children, read from /proc (no extra library needed)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(stat.parent.name))
+    return children
+
+
+def _grandchildren() -> list[int]:
+    """Where the worker processes of a parallel export are: the forkserver's children."""
+    children = _children()
+    return [pid for child in children.get(os.getpid(), []) for pid in children.get(child, [])]
+
+
+def test_a_worker_that_dies_ends_the_export_with_an_error_instead_of_a_wait(tmp_path):
+    import signal
+    import threading
+
+    from scholarkg.errors import WorkerFailed
+    from scholarkg.export import CHUNK
+    from scholarkg.synthetic import write_corpus
+
+    write_corpus(tmp_path / "pages", 3 * CHUNK, abstract_words=0)
+    killed: list[int] = []
+
+    def kill_the_workers(_pages: int) -> None:  # called after the first page is merged
+        if not killed:
+            killed.extend(_grandchildren())
+            for pid in killed:
+                os.kill(pid, signal.SIGKILL)
+
+    outcome: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            export([str(tmp_path / "pages")], output=tmp_path / "g.ttl",
+                   options=ExportOptions(as_of=AS_OF, jobs=2, validate=False),
+                   progress_start=lambda total: kill_the_workers)
+            outcome.append(None)
+        except BaseException as exc:  # the test reports whatever came out
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(120)
+    assert not thread.is_alive(), "the export waited on a dead worker"
+    assert len(killed) == 2
+    assert isinstance(outcome[0], WorkerFailed), outcome
+    assert "a worker process died" in str(outcome[0])
+    assert not (tmp_path / "g.ttl").exists()

@@ -185,6 +185,12 @@ def _generated_at() -> dt.datetime | None:
         raise UsageError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, got {epoch!r}") from None
 
 
+def _usable_cores() -> int:
+    """The CPUs this process may run on (its affinity mask, which a container or `taskset` may
+    narrow), not the machine's count."""
+    return max(1, min(64, len(os.sched_getaffinity(0))))
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -199,7 +205,8 @@ def _generated_at() -> dt.datetime | None:
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also write a persistent embedded Oxigraph store to this folder "
               "(query it with `scholarkg query NAME --store DIR`).")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=_usable_cores,
+              show_default="the cores this process may use",
               help="Parse, map and validate in this many processes (same output for any N).")
 def export(paths: Sequence[str], output: Path | None, fmt: str | None, base: str,
            as_of: dt.datetime | None, no_validate: bool, store_dir: Path | None, jobs: int) -> None:

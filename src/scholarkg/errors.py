@@ -15,7 +15,34 @@ Exit codes are documented in the README:
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+QUOTE_LIMIT = 200  # characters of any one quoted piece of input a message may show
+MESSAGE_LIMIT = 2000  # and of the whole message, whatever it holds
+# A Python repr of a string ('...' or "...", escapes included), as messages quote input.
+_QUOTED = re.compile(r"'(?:[^'\\\n]|\\.)*'" r'|"(?:[^"\\\n]|\\.)*"')
+
+
+def clip(message: str, *, limit: int = QUOTE_LIMIT) -> str:
+    """``message`` with every quoted piece of input cut to ``limit`` characters.
+
+    Messages quote the input they are about (``unrecognised header line '...'``); a page that is
+    one 200 MB line must not put 200 MB on stderr. The cut says how much was left out; a message
+    still longer than :data:`MESSAGE_LIMIT` (an unquoted flood) is cut as a whole.
+    """
+
+    def cut(match: re.Match[str]) -> str:
+        text = match.group()
+        if len(text) <= limit + 2:
+            return text
+        return f"{text[: limit + 1]}…{text[-1]} ({len(text) - 2 - limit:,} more characters)"
+
+    if len(message) > limit:
+        message = _QUOTED.sub(cut, message)
+    if len(message) > MESSAGE_LIMIT:
+        message = f"{message[:MESSAGE_LIMIT]}… ({len(message) - MESSAGE_LIMIT:,} more characters)"
+    return message
 
 
 class ScholarkgError(Exception):
@@ -83,3 +110,9 @@ class OutputError(ScholarkgError):
     """Output could not be written; any earlier file at the target is left untouched."""
 
     exit_code = 5
+
+
+class WorkerFailed(ScholarkgError):
+    """A worker process of a parallel export died (out of memory, killed); nothing was written."""
+
+    exit_code = 1

@@ -1,13 +1,14 @@
-"""A VoID description of an export, computed from the store with SPARQL.
+"""A VoID description of an export and the summary's counts, computed from the store with SPARQL.
 
-The counts describe the data as written (every graph, duplicates across page graphs counted
-once) and exclude the VoID description itself.
+The VoID counts describe the data as written (every graph, duplicates across page graphs
+counted once) and exclude the VoID description itself.
 """
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
+from scholarkg.export.report import ExportReport
 from scholarkg.mapping import Minter
 from scholarkg.namespaces import DCTERMS, PROV, RDF, SCHEMA, SKG, SKOS, VOID, XSD
 
@@ -84,3 +85,18 @@ def void_quads(store: ox.Store, minter: Minter, *, distinct: bool = True) -> lis
         quads.append(ox.Quad(ds, iri(VOID.vocabulary), iri(vocabulary), g))
     quads.append(ox.Quad(ds, iri(DCTERMS.title), ox.Literal("scholarkg export"), g))
     return quads
+
+
+def fill_counts(report: ExportReport, store: ox.Store, *, distinct: bool) -> None:
+    """The summary's entity counts and triple count, from the merged store."""
+
+    def count_class(cls: str) -> int:
+        return _count(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{cls}> }}")
+
+    report.papers = count_class("https://schema.org/ScholarlyArticle")
+    report.people = count_class("https://schema.org/Person")
+    report.organisations = count_class("https://schema.org/Organization")
+    report.topics = _count(
+        store, "SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { ?x <https://schema.org/about> ?t }"
+    )
+    report.triples = count_triples(store, distinct=distinct)
