@@ -30,7 +30,7 @@ from scholarkg.mapping import PAPER_CLAIMS, MappedRecord, Minter, Triple, map_pa
 from scholarkg.namespaces import DEFAULT_BASE
 from scholarkg.parse import Source, collect_names_from_files, find_sources, parse_file
 from scholarkg.serialize import DATASET_FORMATS, dump_store, format_for, nquads
-from scholarkg.validation import ValidationCache, check_records
+from scholarkg.validation import DEFAULT_VALIDATOR, ValidationCache, Validator, check_records
 from scholarkg.void import count_triples, void_quads
 
 CHUNK = 32  # pages per worker task and per pyshacl call
@@ -43,6 +43,7 @@ class ExportOptions:
     generated_at: dt.datetime | None = None
     validate: bool = True
     jobs: int = 1
+    validator: Validator = DEFAULT_VALIDATOR  # "fast" or "pyshacl" (validation.VALIDATORS)
 
     def timestamp(self) -> dt.datetime:
         """``prov:generatedAtTime``: given, else midnight UTC of the as-of date (reproducible)."""
@@ -293,7 +294,8 @@ def _validate_chunk(results: list[_PageResult], keys: dict[int, str], owned: set
     merge applies the owner's verdict."""
     records = [rec for r in results for rec in r.records if keys[id(rec)] in owned]
     page_triples = [t for r in results for t in r.page_triples]
-    _, rejected, unattributed = check_records(page_triples, records)
+    options: ExportOptions = _STATE["options"]  # type: ignore[assignment]
+    _, rejected, unattributed = check_records(page_triples, records, validator=options.validator)
     failed = {id(rejection.record): rejection for rejection in rejected}
     for result in results:
         for record in result.records:
