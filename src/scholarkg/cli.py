@@ -39,7 +39,7 @@ from scholarkg.results import FORMATS as RESULT_FORMATS
 from scholarkg.results import format_results
 from scholarkg.serialize import FORMATS, write_with
 from scholarkg.store import load_data, open_store
-from scholarkg.validation import validate_files
+from scholarkg.validation import DEFAULT_VALIDATOR, VALIDATORS, Validator, validate_files
 
 EXIT_PROBLEMS = 1
 EXIT_NO_INPUT = 3
@@ -65,6 +65,17 @@ def _as_of_option(func: Any) -> Any:
         default=None,
         help="Date the pages were captured (YYYY-MM-DD). A date shown without a year gets the "
         "latest year that does not put it after this date. Default: today.",
+    )(func)
+
+
+def _validator_option(func: Any) -> Any:
+    return click.option(
+        "--validator",
+        type=click.Choice(VALIDATORS),
+        default=DEFAULT_VALIDATOR,
+        show_default=True,
+        help="SHACL engine: 'fast' (SHACL Core in the shacl engine, the SPARQL check in "
+        "Oxigraph) or 'pyshacl' (the reference; same results, much slower).",
     )(func)
 
 
@@ -208,8 +219,10 @@ def _usable_cores() -> int:
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=_usable_cores,
               show_default="the cores this process may use",
               help="Parse, map and validate in this many processes (same output for any N).")
+@_validator_option
 def export(paths: Sequence[str], output: Path | None, fmt: str | None, base: str,
-           as_of: dt.datetime | None, no_validate: bool, store_dir: Path | None, jobs: int) -> None:
+           as_of: dt.datetime | None, no_validate: bool, store_dir: Path | None, jobs: int,
+           validator: Validator) -> None:
     """Parse, map, validate and write the knowledge graph.
 
     Every record is checked against the SHACL shapes; a record that fails is reported with
@@ -220,7 +233,7 @@ def export(paths: Sequence[str], output: Path | None, fmt: str | None, base: str
     if output is None and store_dir is None:
         raise UsageError("give -o/--output FILE, --store DIR, or both")
     options = ExportOptions(as_of=_resolve_as_of(as_of), base=base, validate=not no_validate,
-                            jobs=jobs, generated_at=_generated_at())
+                            jobs=jobs, generated_at=_generated_at(), validator=validator)
     report = export_graph(paths, output=output, fmt=fmt, options=options, store_dir=store_dir,
                           progress_start=_progress_factory("Exporting"))
     for notice in report.files_refused:
@@ -250,13 +263,14 @@ def export(paths: Sequence[str], output: Path | None, fmt: str | None, base: str
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the SHACL validation report graph (Turtle) here.")
-def validate(files: Sequence[Path], report_path: Path | None) -> None:
+@_validator_option
+def validate(files: Sequence[Path], report_path: Path | None, validator: Validator) -> None:
     """Check RDF files against the bundled SHACL shapes.
 
     Exit 0 when the graph conforms, 1 when it does not (with a readable report).
     """
-    outcome = validate_files(list(files))
-    if report_path is not None:
+    outcome = validate_files(list(files), validator=validator, report=report_path is not None)
+    if report_path is not None and outcome.report is not None:
         data = outcome.report.serialize(format="turtle").encode("utf-8")
         write_with(report_path, lambda handle: handle.write(data))
     if outcome.conforms:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from scholarkg.errors import clip
 from scholarkg.namespaces import DEFAULT_BASE
+from scholarkg.validation import DEFAULT_VALIDATOR, Validator
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,7 @@ class ExportOptions:
     generated_at: dt.datetime | None = None
     validate: bool = True
     jobs: int = 1
+    validator: Validator = DEFAULT_VALIDATOR  # "fast" or "pyshacl" (validation.VALIDATORS)
 
     def timestamp(self) -> dt.datetime:
         """``prov:generatedAtTime``: given, else midnight UTC of the as-of date (reproducible)."""

@@ -28,7 +28,7 @@ from scholarkg.export.report import ExportOptions, Notice
 from scholarkg.mapping import PAPER_CLAIMS, MappedRecord, Minter, Triple, map_page
 from scholarkg.parse import Source, collect_names_from_files, parse_file
 from scholarkg.serialize import nquads
-from scholarkg.validation import Rejection, ValidationCache, Violation, check_records
+from scholarkg.validation import Rejection, ValidationCache, Validator, Violation, check_records
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,8 @@ class ChunkWorker:
         others for the merge to apply their owner's verdict, and return the merge form."""
         results, keys = self._held.pop(index)
         if self.settings.options.validate:
-            _validate_chunk([r for r in results if r.error is None], keys, owned)
+            _validate_chunk([r for r in results if r.error is None], keys, owned,
+                            validator=self.settings.options.validator)
         for result in results:
             if result.error is None:
                 _to_text(result, self.minter, named_graphs=self.settings.named_graphs)
@@ -183,10 +184,10 @@ def finish_chunk(index: int, owned: frozenset[str]) -> list[PageResult]:
 
 
 def _check(
-    page_triples: Sequence[Triple], records: Sequence[MappedRecord]
+    page_triples: Sequence[Triple], records: Sequence[MappedRecord], *, validator: Validator
 ) -> tuple[list[MappedRecord], list[Rejection], list[Violation]]:
     """The one call into the validator: ``(kept, rejected, unattributed)`` for a chunk."""
-    return check_records(page_triples, records)
+    return check_records(page_triples, records, validator=validator)
 
 
 def _rejection_text(record: MappedRecord, violations: Sequence[object]) -> str:
@@ -195,12 +196,13 @@ def _rejection_text(record: MappedRecord, violations: Sequence[object]) -> str:
     return f"{kind} {record.label[:60]!r} rejected by the shapes: {messages}"
 
 
-def _validate_chunk(results: list[PageResult], keys: dict[int, str], owned: frozenset[str]) -> None:
+def _validate_chunk(results: list[PageResult], keys: dict[int, str], owned: frozenset[str], *,
+                    validator: Validator) -> None:
     """Check the records this chunk owns (``keys``: record id → fingerprint) in one validator
     pass; mark the others with their fingerprint so the merge applies the owner's verdict."""
     records = [rec for r in results for rec in r.records if keys[id(rec)] in owned]
     page_triples = [t for r in results for t in r.page_triples]
-    _, rejected, unattributed = _check(page_triples, records)
+    _, rejected, unattributed = _check(page_triples, records, validator=validator)
     failed = {id(rejection.record): rejection for rejection in rejected}
     for result in results:
         for record in result.records:
