@@ -274,7 +274,7 @@ def test_requests_follow_the_protocol(tmp_path: Path) -> None:
     ]
     assert stub.seen[3].body == EXTRA.read_bytes()  # triples files are sent as they are
     for seen in stub.seen:
-        assert seen.headers["Authorization"].startswith("Basic ")
+        assert "Authorization" not in seen.headers  # the server never asked for credentials
         assert int(seen.headers["Content-Length"]) == len(seen.body)  # sized, not chunked
         assert "Transfer-Encoding" not in seen.headers
 
@@ -288,7 +288,7 @@ def test_digest_challenge_is_answered(tmp_path: Path) -> None:
         report = load_files([EXTRA], endpoint=stub.endpoint, user="dba", password="pw")
     assert report.graphs == [DEFAULT_GRAPH]
     first, second = stub.seen
-    assert first.headers["Authorization"].startswith("Basic ")
+    assert "Authorization" not in first.headers  # nothing sent before the server says how
     assert second.headers["Authorization"].startswith("Digest ")
     assert 'username="dba"' in second.headers["Authorization"]
     assert second.body == EXTRA.read_bytes()  # the streamed body is sent again in full
@@ -325,7 +325,7 @@ def test_redirect_names_the_new_address() -> None:
         load_files([EXTRA], endpoint=stub.endpoint)
     assert len(stub.seen) == 1
     assert "redirected PUT of the default graph from extra.ttl to " in str(caught.value)
-    assert "https://store.example.org/store (HTTP 301)" in str(caught.value)
+    assert "https://store.example.org/store (HTTP 301: Moved)" in str(caught.value)
 
 
 def test_credentials_in_the_url_are_not_shown() -> None:
@@ -338,14 +338,14 @@ def test_credentials_in_the_url_are_not_shown() -> None:
 
 def test_refused_credentials_are_not_retried() -> None:
     with (
-        Stub([Step(401, b"Unauthorized\nsecond line")]) as stub,
+        Stub([Step(401, b"Wrong password for user u\nsecond line")]) as stub,
         pytest.raises(RemoteError) as caught,
     ):
         load_files([EXTRA], endpoint=stub.endpoint, user="u", password="s3cret", retries=3)
     assert len(stub.seen) == 1
     message = str(caught.value)
     assert message == (
-        f"the graph store {stub.endpoint} refused the credentials (HTTP 401: Unauthorized)"
+        f"the graph store {stub.endpoint} refused the credentials (HTTP 401: Wrong password for user u)"
     )
     assert "s3cret" not in message
 
@@ -367,7 +367,7 @@ def test_bad_request_shows_the_first_line_and_is_not_retried() -> None:
         load_files([EXTRA], endpoint=stub.endpoint)
     assert len(stub.seen) == 1
     assert str(caught.value) == (
-        f"the graph store {stub.endpoint} refused PUT of the default "
+        f"the graph store {stub.endpoint} rejected PUT of the default "
         "graph from extra.ttl (HTTP 400: Parse error on line 3)"
     )
 
@@ -380,7 +380,7 @@ def test_wrong_endpoint_gets_a_hint() -> None:
         load_files([EXTRA], endpoint=stub.endpoint)
 
 
-@pytest.mark.parametrize("status", [500, 503])
+@pytest.mark.parametrize("status", [502, 503])
 def test_transient_failure_is_retried(status: int) -> None:
     with Stub([Step(status, b"busy"), Step(204)]) as stub:
         report = load_files([PAGES], endpoint=stub.endpoint)

@@ -923,7 +923,7 @@ def test_an_endpoint_5xx_is_retried_once(scripted: tuple[str, type[_Scripted]]) 
     assert results == Results(["n"], [(Literal(7),)])
     assert len(handler.seen) == 2
     handler.script[:] = [(502, "<html><body>Bad gateway</body></html>", 0), (503, "still busy", 0)]
-    with pytest.raises(RemoteError, match=r"failed \(HTTP 503: still busy\)"):
+    with pytest.raises(RemoteError, match=r"on the query \(HTTP 503: still busy\) \(after 2 attempts\)"):
         EndpointEngine(url).select("SELECT ?n WHERE { ?s ?p ?n }", {})
 
 

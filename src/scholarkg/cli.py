@@ -22,6 +22,7 @@ from scholarkg import __version__
 from scholarkg.errors import InputError, ScholarkgError, UsageError
 from scholarkg.export import ExportOptions
 from scholarkg.export import export as export_graph
+from scholarkg.http import DEFAULT_MAX_BYTES
 from scholarkg.load import LoadEvent, load_files
 from scholarkg.models import Page
 from scholarkg.namespaces import DEFAULT_BASE
@@ -304,6 +305,29 @@ def queries_show(name: str) -> None:
     click.echo(get_query(name).text.rstrip("\n"))
 
 
+def _remote_options(func: Any) -> Any:
+    """--user, --password-env and --basic, shared by `query --endpoint` and `load`."""
+    func = click.option(
+        "--basic", is_flag=True,
+        help="Send Basic credentials with the first request (https or a loopback host only), for a "
+        "server that refuses without saying which scheme it wants. By default the scheme is the "
+        "one the server asks for (Digest or Basic).")(func)
+    func = click.option(
+        "--password-env", metavar="VAR",
+        help="Name of the environment variable that holds the password (never on the command "
+        "line).")(func)
+    return click.option("--user", help="User name for HTTP authentication.")(func)
+
+
+def _password(variable: str | None) -> str | None:
+    if not variable:
+        return None
+    password = os.environ.get(variable)
+    if password is None:
+        raise UsageError(f"--password-env {variable}: that environment variable is not set")
+    return password
+
+
 def _parse_params(values: Sequence[str]) -> dict[str, str]:
     params: dict[str, str] = {}
     for item in values:
@@ -329,9 +353,13 @@ def _parse_params(values: Sequence[str]) -> dict[str, str]:
 @click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table",
               show_default=True, help="table for people; csv, tsv or json (SPARQL 1.1 results).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
-              help="Seconds to wait for a remote endpoint.")
+              help="Seconds the whole request to an --endpoint may take.")
+@_remote_options
+@click.option("--max-answer-mb", type=click.FloatRange(min=0.001), default=DEFAULT_MAX_BYTES / 2**20,
+              show_default=True, help="Refuse an --endpoint answer larger than this many MiB.")
 def query(name: str | None, query_file: Path | None, params: Sequence[str], data: Sequence[Path],
-          store_dir: Path | None, endpoint: str | None, fmt: str, timeout: float) -> None:
+          store_dir: Path | None, endpoint: str | None, fmt: str, timeout: float, user: str | None,
+          password_env: str | None, basic: bool, max_answer_mb: float) -> None:
     """Run a saved query NAME (or --file) on --data files, a --store, or an --endpoint.
 
     Parameters are bound as RDF terms, never pasted into the query text: any value is safe.
@@ -345,7 +373,8 @@ def query(name: str | None, query_file: Path | None, params: Sequence[str], data
         raise UsageError("give exactly one of --data FILE, --store DIR or --endpoint URL")
     engine: Engine
     if endpoint:
-        engine = EndpointEngine(endpoint, timeout=timeout)
+        engine = EndpointEngine(endpoint, timeout=timeout, user=user, password=_password(password_env),
+                                basic=basic, max_bytes=int(max_answer_mb * 2**20))
     elif store_dir is not None:
         engine = OxigraphEngine(open_store(store_dir))
     else:
@@ -361,25 +390,24 @@ def query(name: str | None, query_file: Path | None, params: Sequence[str], data
               "GraphDB /repositories/REPO/rdf-graphs/service, Virtuoso /sparql-graph-crud).")
 @click.option("--graph", help="Load triples files into this named graph (default: the default "
               "graph). Datasets (.trig, .nq) keep their own graphs.")
-@click.option("--user", help="User name for HTTP authentication.")
-@click.option("--password-env", metavar="VAR",
-              help="Name of the environment variable that holds the password (never on the command line).")
+@click.option("--default-graph", "default_graph", metavar="IRI",
+              help="Send what belongs in the default graph (a dataset's default-graph part, triples "
+              "files without --graph) to this named graph instead: for stores without a default "
+              "graph, such as Virtuoso's Graph Store endpoint.")
+@_remote_options
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
-              help="Seconds to wait for each request.")
+              help="Seconds each request may take in all (sending the file included).")
 @click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
-              help="Retries for transient failures (connection refused, timeouts, 5xx).")
-def load(files: Sequence[Path], endpoint: str, graph: str | None, user: str | None,
-         password_env: str | None, timeout: float, retries: int) -> None:
+              help="Retries for transient failures (connection refused or dropped, timeouts, "
+              "429/502/503/504).")
+def load(files: Sequence[Path], endpoint: str, graph: str | None, default_graph: str | None,
+         user: str | None, password_env: str | None, basic: bool, timeout: float, retries: int) -> None:
     """Push RDF files into a triple store over the SPARQL 1.1 Graph Store HTTP Protocol.
 
     Each named graph of a TriG/N-Quads export is replaced (PUT), so reloading an export is
     idempotent and a changed page replaces only its own graph. Files are streamed.
     """
-    password = None
-    if password_env:
-        password = os.environ.get(password_env)
-        if password is None:
-            raise UsageError(f"--password-env {password_env}: that environment variable is not set")
+    password = _password(password_env)
     bar = None
     if sys.stderr.isatty():
         bar = click.progressbar(length=1, label="Loading", file=sys.stderr)
@@ -389,8 +417,9 @@ def load(files: Sequence[Path], endpoint: str, graph: str | None, user: str | No
             bar.length = event.total_triples
             bar.update(event.triples)
 
-    report = load_files(list(files), endpoint=endpoint, graph=graph, user=user, password=password,
-                        timeout=timeout, retries=retries, progress=progress)
+    report = load_files(list(files), endpoint=endpoint, graph=graph, default_graph=default_graph,
+                        user=user, password=password, basic=basic, timeout=timeout, retries=retries,
+                        progress=progress)
     if bar is not None:
         bar.render_finish()
     click.echo(

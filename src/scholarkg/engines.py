@@ -17,15 +17,14 @@ per graph.
 
 from __future__ import annotations
 
+import json
 import re
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-import httpx
 import pyoxigraph
 from pyparsing import ParseException
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -34,6 +33,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from scholarkg.errors import QueryError, RemoteError, UsageError
+from scholarkg.http import DEFAULT_MAX_BYTES, Answer, Service, Session, redact, run
 from scholarkg.sparql_text import inject_values, require_select, variables
 
 __all__ = [
@@ -101,9 +101,10 @@ class OxigraphEngine:
         self.store = store
 
     def select(self, text: str, bindings: Mapping[str, Node]) -> Results:
-        require_select(text)
+        body = inject_values(text, bindings)
+        require_select(body)
         try:
-            solutions = self.store.query(inject_values(text, bindings), use_default_graph_as_union=True)
+            solutions = self.store.query(body, use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise QueryError(f"the query does not parse: {_one_line(str(exc))}") from None
         except (OSError, RuntimeError) as exc:
@@ -119,77 +120,89 @@ class EndpointEngine:
     """Runs queries on a SPARQL 1.1 Protocol endpoint (``POST`` of ``query=``, JSON results).
 
     Parameters travel as a ``VALUES`` block of serialised terms placed at the opening of the
-    query's ``WHERE`` group. Connection errors and HTTP 5xx are retried once.
+    query's ``WHERE`` group. The request goes through :mod:`scholarkg.http`: credentials
+    answered to the server's challenge, ``timeout`` as a total deadline, an answer of at most
+    ``max_bytes``, and ``retries`` more tries (default 1) when the connection is refused or
+    dropped or the server is busy (429/502/503/504) — never after a timeout, which would double
+    the wait the caller set.
     """
 
     def __init__(
-        self, url: str, *, timeout: float = 30.0, auth: httpx.Auth | tuple[str, str] | None = None
+        self,
+        url: str,
+        *,
+        timeout: float = 30.0,
+        user: str | None = None,
+        password: str | None = None,
+        basic: bool = False,
+        retries: int = 1,
+        max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise UsageError(f"the SPARQL endpoint must be an http(s) URL, got {_redact(url)!r}")
+            raise UsageError(f"the SPARQL endpoint must be an http(s) URL, got {redact(url)!r}")
+        if password is not None and user is None:
+            raise UsageError("a password was given without a user name")
         self.url = url
         self.timeout = timeout
-        self.auth = auth
+        self.user = user
+        self.password = password
+        self.basic = basic
+        self.retries = retries
+        self.max_bytes = max_bytes
+
+    def __repr__(self) -> str:
+        return f"EndpointEngine({redact(self.url)!r})"
 
     def select(self, text: str, bindings: Mapping[str, Node]) -> Results:
-        require_select(text)
         body = inject_values(text, bindings)
-        where = _redact(self.url)
-        headers = {"Accept": "application/sparql-results+json"}
-        for attempt in (1, 2):
-            try:
-                response = httpx.post(
-                    self.url, data={"query": body}, headers=headers, timeout=self.timeout, auth=self.auth
-                )
-            except httpx.TimeoutException:
-                raise RemoteError(
-                    f"the SPARQL endpoint {where} did not answer within {self.timeout:g} s"
-                ) from None
-            except httpx.ConnectError as exc:
-                if attempt == 1:
-                    time.sleep(0.2)
-                    continue
-                raise RemoteError(
-                    f"cannot connect to the SPARQL endpoint {where}: {_reason(exc)} (tried twice)"
-                ) from None
-            except httpx.HTTPError as exc:
-                raise RemoteError(f"request to the SPARQL endpoint {where} failed: {_reason(exc)}") from None
-            if response.status_code >= 500 and attempt == 1:
-                time.sleep(0.2)
-                continue
-            break
-        return _parse_json_results(
-            response, where=where, authenticated=self.auth is not None, tries=attempt
+        require_select(body)
+        answer = run(self._post(body))
+        return _parse_json_results(answer, where=redact(self.url))
+
+    async def _post(self, body: str) -> Answer:
+        service = Service(
+            "SPARQL endpoint",
+            self.url,
+            hint="is this the query endpoint (Oxigraph .../query, Fuseki .../DATASET/sparql, "
+            "Virtuoso .../sparql)?",
         )
-
-
-def _parse_json_results(response: httpx.Response, *, where: str, authenticated: bool, tries: int) -> Results:
-    status = response.status_code
-    if status >= 300:
-        detail = _one_line(re.sub(r"<[^>]*>", " ", response.text))[:200]
-        tail = f": {detail}" if detail else ""
-        if status in (401, 403):
-            what = "refused the credentials" if authenticated else "requires credentials"
-            raise RemoteError(f"the SPARQL endpoint {where} {what} (HTTP {status}{tail})")
-        if status in (404, 405):
-            raise RemoteError(
-                f"no SPARQL query service at {where} (HTTP {status}{tail}); "
-                "is this the query endpoint (Oxigraph .../query, Fuseki .../DATASET/sparql)?"
+        async with Session(
+            service,
+            user=self.user,
+            password=self.password,
+            basic=self.basic,
+            timeout=self.timeout,
+            retries=self.retries,
+            retry_timeouts=False,
+            max_bytes=self.max_bytes,
+        ) as session:
+            return await session.send(
+                "POST",
+                self.url,
+                what="the query",
+                data={"query": body},
+                headers={"Accept": "application/sparql-results+json"},
             )
-        if status == 400:
-            raise RemoteError(f"the SPARQL endpoint {where} rejected the query (HTTP 400{tail})")
-        again = " (tried twice)" if tries > 1 else ""
-        raise RemoteError(f"the SPARQL endpoint {where} failed (HTTP {status}{tail}){again}")
+
+
+def _parse_json_results(answer: Answer, *, where: str) -> Results:
+    capped = answer.headers.get("x-sparql-maxrows")
     try:
-        document = response.json()
+        document = json.loads(answer.body)
         names = [str(v) for v in document["head"].get("vars", [])]
         if "boolean" in document:
             raise QueryError("only SELECT queries can be run")
         bindings = document["results"]["bindings"]
+        if capped is not None and capped.strip().isdigit() and len(bindings) >= int(capped):
+            raise RemoteError(
+                f"the SPARQL endpoint {where} cut the answer at {int(capped):,} rows (its "
+                "result-size limit, X-SPARQL-MaxRows); the rows would be incomplete. Raise the "
+                "server's limit (Virtuoso: ResultSetMaxRows) or lower the query's limit"
+            )
         rows = [tuple(_from_json(binding.get(name)) for name in names) for binding in bindings]
     except (ValueError, KeyError, TypeError, AttributeError):
-        kind = response.headers.get("Content-Type", "no content type")
+        kind = answer.headers.get("Content-Type", "no content type")
         raise RemoteError(
             f"the SPARQL endpoint {where} did not answer with SPARQL JSON results ({kind})"
         ) from None
@@ -278,19 +291,3 @@ def _from_oxigraph(term: object) -> Node | None:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-def _reason(exc: BaseException) -> str:
-    text = re.sub(r"^\[Errno -?\d+\]\s*", "", _one_line(str(exc)))
-    return text or type(exc).__name__
-
-
-def _redact(url: str) -> str:
-    """The URL without a user or password in it, for messages."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))

@@ -32,19 +32,17 @@ graph is a separate request); the scholarkg model mints IRIs, so its exports hav
 
 from __future__ import annotations
 
-import re
-import socket
 import tempfile
 import time
-from collections.abc import Callable, Generator, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit
 
-import httpx
 import pyoxigraph
 
 from scholarkg.errors import InputError, RemoteError, UsageError
+from scholarkg.http import DEFAULT_MAX_BYTES, FileBody, HttpFailure, Service, Session, redact, run
 
 __all__ = ["DEFAULT_GRAPH", "LoadEvent", "LoadReport", "load_files"]
 
@@ -66,9 +64,6 @@ _DATASET_FORMATS: dict[str, pyoxigraph.RdfFormat] = {
 _NTRIPLES = "application/n-triples"
 
 _SPOOL_BATCH = 20_000  # triples held in memory while splitting a dataset file by graph
-_CHUNK = 256 * 1024  # bytes per read when streaming a request body
-_BACKOFF = 0.5  # seconds before the first retry; doubled for each further one
-_TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
 
 
 @dataclass(frozen=True)
@@ -113,19 +108,26 @@ def load_files(
     *,
     endpoint: str,
     graph: str | None = None,
+    default_graph: str | None = None,
     user: str | None = None,
     password: str | None = None,
+    basic: bool = False,
     timeout: float = 60.0,
     retries: int = 3,
+    max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[LoadEvent], None] | None = None,
 ) -> LoadReport:
     """Send ``files`` to the Graph Store Protocol ``endpoint`` (the write rule: module docstring).
 
-    ``graph`` is the target graph IRI for triples files (default: the default graph). With
-    ``user``, requests carry HTTP Basic credentials, or Digest when the server challenges for it.
-    ``timeout`` bounds each connect, send and wait for an answer, in seconds. A transient
-    failure (connection refused, timeout, HTTP 429/500/502/503/504) is retried up to
-    ``retries`` times after 0.5 s, 1 s, 2 s, ...; any other refusal is not retried.
+    ``graph`` is the target graph IRI for triples files; ``default_graph`` is where the triples
+    meant for the default graph go (the default-graph part of a dataset, and triples files
+    without ``graph``): a named graph of that IRI, for stores whose Graph Store endpoint has no
+    default graph (Virtuoso). Requests go through :mod:`scholarkg.http`: ``user`` and
+    ``password`` are answered to the server's challenge (Digest, or Basic when the server asks;
+    ``basic`` sends Basic up front, over https or to a loopback host only), ``timeout`` is the
+    total deadline of each request, and a transient failure (connection refused or dropped,
+    timeout, HTTP 429/502/503/504) is retried up to ``retries`` times after 0.5 s, 1 s, 2 s, ...;
+    any other refusal (a 500 included) is not retried.
 
     Raises:
         UsageError: a bad endpoint, graph IRI, timeout or retry count; ``graph`` with a dataset
@@ -133,13 +135,15 @@ def load_files(
         InputError: a file is missing, has an unknown extension, or does not parse (the message
             names the file and line). Nothing has been sent when this is raised.
         RemoteError: the store could not be reached, timed out, refused the credentials or the
-            request, or failed. The message names the endpoint (never the password); graphs
-            sent before the failure stay written.
+            request, or failed. The message names the endpoint (never the password) and, when
+            the store refused its default graph, the ``--default-graph`` option; graphs sent
+            before the failure stay written.
     """
     started = time.perf_counter()
     _check_options(
         endpoint=endpoint,
         graph=graph,
+        default_graph=default_graph,
         user=user,
         password=password,
         timeout=timeout,
@@ -149,7 +153,6 @@ def load_files(
     for path in paths:
         _check_file(path, graph=graph)
 
-    report = LoadReport(files=paths)
     with tempfile.TemporaryDirectory(prefix="scholarkg-load-") as spool_dir:
         uploads: list[_Upload] = []
         for number, path in enumerate(paths):
@@ -157,40 +160,62 @@ def load_files(
                 uploads.extend(_spool_dataset(path, Path(spool_dir) / str(number)))
             else:
                 uploads.append(_plan_triples(path, graph=graph))
-
-        total_triples = sum(u.triples for u in uploads)
-        written: set[str] = set()
-        auth = _auth(user, password)
-        with httpx.Client(auth=auth, timeout=httpx.Timeout(timeout)) as client:
-            for index, upload in enumerate(uploads, start=1):
-                method = "POST" if upload.graph in written else "PUT"
-                _send(
-                    client,
-                    upload,
-                    method=method,
-                    endpoint=endpoint,
-                    timeout=timeout,
-                    retries=retries,
-                    authenticated=user is not None,
-                )
-                if upload.graph not in written:
-                    written.add(upload.graph)
-                    report.graphs.append(upload.graph)
-                report.triples += upload.triples
-                report.requests += 1
-                if progress is not None:
-                    progress(
-                        LoadEvent(
-                            path=upload.source,
-                            graph=upload.graph,
-                            method=method,
-                            triples=upload.triples,
-                            index=index,
-                            total=len(uploads),
-                            total_triples=total_triples,
-                        )
-                    )
+        if default_graph is not None:
+            uploads = [
+                replace(u, graph=default_graph) if u.graph == DEFAULT_GRAPH else u for u in uploads
+            ]
+        session = Session(
+            Service(
+                "graph store",
+                endpoint,
+                hint="is this the store's Graph Store Protocol endpoint (Oxigraph .../store, "
+                "Fuseki .../DATASET/data, Virtuoso .../sparql-graph-crud-auth)?",
+            ),
+            user=user,
+            password=password,
+            basic=basic,
+            timeout=timeout,
+            retries=retries,
+            retry_timeouts=True,
+            max_bytes=max_bytes,
+        )
+        report = run(_send_all(session, uploads, endpoint=endpoint, progress=progress))
+    report.files = paths
     report.seconds = time.perf_counter() - started
+    return report
+
+
+async def _send_all(
+    session: Session,
+    uploads: Sequence[_Upload],
+    *,
+    endpoint: str,
+    progress: Callable[[LoadEvent], None] | None,
+) -> LoadReport:
+    report = LoadReport()
+    total_triples = sum(u.triples for u in uploads)
+    written: set[str] = set()
+    async with session:
+        for index, upload in enumerate(uploads, start=1):
+            method = "POST" if upload.graph in written else "PUT"
+            await _send(session, upload, method=method, endpoint=endpoint)
+            if upload.graph not in written:
+                written.add(upload.graph)
+                report.graphs.append(upload.graph)
+            report.triples += upload.triples
+            report.requests += 1
+            if progress is not None:
+                progress(
+                    LoadEvent(
+                        path=upload.source,
+                        graph=upload.graph,
+                        method=method,
+                        triples=upload.triples,
+                        index=index,
+                        total=len(uploads),
+                        total_triples=total_triples,
+                    )
+                )
     return report
 
 
@@ -201,26 +226,31 @@ def _check_options(
     *,
     endpoint: str,
     graph: str | None,
+    default_graph: str | None,
     user: str | None,
     password: str | None,
     timeout: float,
     retries: int,
 ) -> None:
-    parts = urlsplit(endpoint)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(endpoint)
+        hostname = parts.hostname
+    except ValueError:  # a malformed port or IPv6 address
+        parts, hostname = None, None
+    if parts is None or parts.scheme not in ("http", "https") or not hostname:
         raise UsageError(
-            f"the graph store endpoint must be an http:// or https:// URL, not {endpoint!r} "
+            f"the graph store endpoint must be an http:// or https:// URL, not {redact(endpoint)!r} "
             "(for example http://localhost:7878/store)"
         )
     if parts.fragment:
-        raise UsageError(f"the graph store endpoint must not have a #fragment: {_redact(endpoint)}")
-    if graph is not None:
+        raise UsageError(f"the graph store endpoint must not have a #fragment: {redact(endpoint)}")
+    for option, iri in (("target graph", graph), ("--default-graph", default_graph)):
+        if iri is None:
+            continue
         try:
-            pyoxigraph.NamedNode(graph)
+            pyoxigraph.NamedNode(iri)
         except ValueError as exc:
-            raise UsageError(
-                f"the target graph must be an absolute IRI, not {graph!r}: {exc}"
-            ) from None
+            raise UsageError(f"the {option} must be an absolute IRI, not {iri!r}: {exc}") from None
     if password is not None and user is None:
         raise UsageError("a password was given without a user name")
     if not timeout > 0:
@@ -332,64 +362,7 @@ def _spool_dataset(path: Path, spool_dir: Path) -> list[_Upload]:
     ]
 
 
-class _FileBody:
-    """A request body read from disk in chunks; re-iterable, so a Digest challenge can resend it."""
-
-    def __init__(self, path: Path) -> None:
-        self._path = path
-
-    def __iter__(self) -> Iterator[bytes]:
-        with self._path.open("rb") as stream:
-            while chunk := stream.read(_CHUNK):
-                yield chunk
-
-
 # ---------------------------------------------------------------------------- talking to the store
-
-
-class _BasicThenDigest(httpx.Auth):
-    """Send Basic credentials; switch to Digest for good if the server challenges for it.
-
-    Virtuoso's ``-auth`` endpoints only accept Digest; the others take Basic.
-    """
-
-    def __init__(self, user: str, password: str) -> None:
-        self._basic = httpx.BasicAuth(user, password)
-        self._digest = httpx.DigestAuth(user, password)
-        self._use_digest = False
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        if self._use_digest:
-            yield from self._digest.auth_flow(request)
-            return
-        request = next(self._basic.auth_flow(request))
-        response = yield request
-        challenges = response.headers.get_list("www-authenticate")
-        if response.status_code != 401 or not any(
-            c.lower().startswith("digest ") for c in challenges
-        ):
-            return
-        self._use_digest = True
-        del request.headers["Authorization"]
-        digest_flow = self._digest.auth_flow(request)
-        next(digest_flow)
-        try:
-            retry = digest_flow.send(response)
-        except StopIteration:
-            return
-        yield retry
-
-
-def _auth(user: str | None, password: str | None) -> httpx.Auth | None:
-    return None if user is None else _BasicThenDigest(user, password or "")
-
-
-def _redact(endpoint: str) -> str:
-    """The endpoint without any user:password@ part, for messages."""
-    parts = urlsplit(endpoint)
-    if "@" not in parts.netloc:
-        return endpoint
-    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
 
 
 def _graph_url(endpoint: str, graph: str) -> str:
@@ -403,151 +376,25 @@ def _graph_label(graph: str) -> str:
     return "the default graph" if graph == DEFAULT_GRAPH else f"graph <{graph}>"
 
 
-def _first_line(response: httpx.Response) -> str:
-    """The first readable line of an error body, without markup, at most 200 characters."""
-    try:
-        head = b""
-        for chunk in response.iter_bytes():
-            head += chunk
-            if len(head) >= 8192:
-                break
-    except httpx.HTTPError:
-        return ""
-    text = re.sub(r"<[^>]*>", " ", head.decode("utf-8", errors="replace"))
-    for line in text.splitlines():
-        line = " ".join(line.split())
-        if line:
-            return line[:200] + ("…" if len(line) > 200 else "")
-    return ""
-
-
-def _is_dns_failure(exc: BaseException) -> bool:
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, socket.gaierror):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
-class _Failure(Exception):
-    def __init__(self, message: str, *, transient: bool) -> None:
-        super().__init__(message)
-        self.message = message
-        self.transient = transient
-
-
-def _send(
-    client: httpx.Client,
-    upload: _Upload,
-    *,
-    method: str,
-    endpoint: str,
-    timeout: float,
-    retries: int,
-    authenticated: bool,
-) -> None:
-    url = _graph_url(endpoint, upload.graph)
-    where = _redact(endpoint)
+async def _send(session: Session, upload: _Upload, *, method: str, endpoint: str) -> None:
     what = f"{method} of {_graph_label(upload.graph)} from {upload.source.name}"
     headers = {"Content-Type": upload.media_type, "Content-Length": str(upload.body.stat().st_size)}
-    attempt = 0
-    while True:
-        try:
-            _attempt(
-                client,
-                method,
-                url,
-                upload.body,
-                headers,
-                where=where,
-                what=what,
-                timeout=timeout,
-                authenticated=authenticated,
-            )
-            return
-        except _Failure as failure:
-            if not failure.transient or attempt >= retries:
-                tries = f" (after {attempt + 1} attempts)" if attempt else ""
-                raise RemoteError(failure.message + tries) from None
-        time.sleep(_BACKOFF * 2**attempt)
-        attempt += 1
-
-
-def _attempt(
-    client: httpx.Client,
-    method: str,
-    url: str,
-    body: Path,
-    headers: dict[str, str],
-    *,
-    where: str,
-    what: str,
-    timeout: float,
-    authenticated: bool,
-) -> None:
     try:
-        with client.stream(method, url, content=_FileBody(body), headers=headers) as response:
-            status = response.status_code
-            if status < 300:
-                return
-            location = response.headers.get("Location", "")
-            detail = _first_line(response)
-    except httpx.TimeoutException:
-        raise _Failure(
-            f"the graph store {where} did not answer within {timeout:g} s ({what})", transient=True
-        ) from None
-    except httpx.ConnectError as exc:
-        if _is_dns_failure(exc):
-            host = urlsplit(where).hostname
-            raise _Failure(
-                f"cannot reach the graph store {where}: unknown host {host!r}", transient=False
+        await session.send(
+            method, _graph_url(endpoint, upload.graph), what=what, headers=headers,
+            content=FileBody(upload.body),
+        )
+    except HttpFailure as failure:
+        refused_default = (
+            upload.graph == DEFAULT_GRAPH
+            and failure.status is not None
+            and failure.status >= 400
+            and failure.status not in (401, 403)
+            and "default" in failure.detail.lower()
+        )
+        if refused_default:
+            raise RemoteError(
+                f"{failure.message}; this store has no default graph to load into: send the "
+                "default-graph triples to a named graph with --default-graph IRI"
             ) from None
-        raise _Failure(
-            f"cannot connect to the graph store {where}: {_reason(exc)}", transient=True
-        ) from None
-    except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
-        raise _Failure(
-            f"the graph store {where} dropped the connection ({what}): {_reason(exc)}",
-            transient=True,
-        ) from None
-    except httpx.HTTPError as exc:
-        raise _Failure(
-            f"request to the graph store {where} failed ({what}): {_reason(exc)}", transient=False
-        ) from None
-
-    tail = f": {detail}" if detail else ""
-    if status < 400:
-        raise _Failure(
-            f"the graph store {where} redirected {what} to {_redact(location) or '?'} "
-            f"(HTTP {status}); use that address as the endpoint",
-            transient=False,
-        )
-    if status in (401, 403):
-        if authenticated:
-            message = f"the graph store {where} refused the credentials (HTTP {status}{tail})"
-        else:
-            message = (
-                f"the graph store {where} requires credentials (HTTP {status}{tail}); "
-                "give a user and password"
-            )
-        raise _Failure(message, transient=False)
-    if status in (404, 405):
-        raise _Failure(
-            f"the graph store {where} refused {what} (HTTP {status}{tail}); is this the store's "
-            "Graph Store Protocol endpoint (Oxigraph .../store, Fuseki .../DATASET/data)?",
-            transient=False,
-        )
-    if status < 500 and status != 429:
-        raise _Failure(
-            f"the graph store {where} refused {what} (HTTP {status}{tail})", transient=False
-        )
-    raise _Failure(
-        f"the graph store {where} failed on {what} (HTTP {status}{tail})",
-        transient=status in _TRANSIENT_STATUS,
-    )
-
-
-def _reason(exc: BaseException) -> str:
-    text = re.sub(r"^\[Errno -?\d+\]\s*", "", " ".join(str(exc).split()))
-    return text or type(exc).__name__
+        raise
