@@ -48,3 +48,12 @@ def test_installed_wheel_finds_its_shapes_and_queries(wheel, tmp_path):
     n_queries, n_shapes = map(int, result.stdout.split())
     assert n_queries == len(list((REPO / "queries").glob("*.rq")))
     assert n_shapes == len(list((REPO / "shapes").glob("*.ttl")))
+
+
+def test_wheel_carries_the_web_apps_templates_and_static_files(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    serve = REPO / "src" / "scholarkg" / "serve"
+    files = [p.relative_to(serve.parent.parent).as_posix() for folder in ("templates", "static")
+             for p in (serve / folder).iterdir()]
+    assert any(f.endswith("person.html") for f in files) and any(f.endswith("search.js") for f in files)
+    assert set(files) <= names

@@ -429,5 +429,132 @@ def load(files: Sequence[Path], endpoint: str, graph: str | None, default_graph:
     )
 
 
+# --- serve and plot (issue 16) ------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--store", "store_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="A store written by `export --store DIR` (opened read-only).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; the default answers this machine only.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on.")
+@click.option("--base", default=DEFAULT_BASE, show_default=True,
+              help="The --base the store was exported with: its IRIs resolve under /id/.")
+def serve(store_dir: Path, host: str, port: int, base: str) -> None:
+    """Browse the graph in a web browser: search, author, paper and topic pages, pictures.
+
+    Read-only, and nothing is fetched from another host. Every minted IRI's path (/id/...)
+    answers with a page, or with Turtle / JSON-LD when asked (Accept header); the saved queries
+    are forms under /queries; /sparql is a read-only SPARQL 1.1 Protocol endpoint.
+    Example: scholarkg serve --store graph.store, then open http://127.0.0.1:8000/
+    """
+    from scholarkg.serve import AppConfig, run
+
+    config = AppConfig(store=open_store(store_dir), base=base)
+    click.echo(f"Serving {store_dir} at http://{host}:{port}/ (read-only; Ctrl+C stops)", err=True)
+    run(config, host=host, port=port)
+
+
+def _plot_engine(data: Sequence[Path], store_dir: Path | None, endpoint: str | None,
+                 timeout: float) -> Engine:
+    sources = sum(x is not None and x != () for x in (data or None, store_dir, endpoint))
+    if sources != 1:
+        raise UsageError("give exactly one of --data FILE, --store DIR or --endpoint URL")
+    if endpoint:
+        return EndpointEngine(endpoint, timeout=timeout)
+    if store_dir is not None:
+        return OxigraphEngine(open_store(store_dir))
+    return OxigraphEngine(load_data(list(data)))
+
+
+def _plot_sources(func: Any) -> Any:
+    for option in reversed([
+        click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                     help="Picture to write: .svg or .png."),
+        click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+                     help="RDF file(s) to load into an in-memory engine (repeatable)."),
+        click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+                     help="A store written by `export --store DIR`."),
+        click.option("--endpoint", help="A SPARQL 1.1 query endpoint URL."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+                     help="Seconds to wait for a remote endpoint."),
+    ]):
+        func = option(func)
+    return func
+
+
+@cli.group()
+def plot() -> None:
+    """Draw the web app's pictures to SVG or PNG files (format from the -o extension)."""
+
+
+def _write_picture(output: Path, figure: Any, what: str) -> None:
+    from scholarkg.plot import image_format, render
+
+    picture = render(figure, image_format(output))
+    write_with(output, lambda handle: handle.write(picture))
+    click.echo(f"Wrote {what} to {output}.", err=True)
+
+
+@plot.command("coauthors")
+@click.option("--author", required=True, help="The author's name (case-insensitive).")
+@_plot_sources
+def plot_coauthors(author: str, output: Path, data: Sequence[Path], store_dir: Path | None,
+                   endpoint: str | None, timeout: float) -> None:
+    """The author's coauthor network: the author, the coauthors with most joint papers, the ties.
+
+    Example: scholarkg plot coauthors --author "Jane Doe" --data graph.ttl -o jane.svg
+    """
+    from scholarkg.plot import coauthor_network_figure, image_format
+    from scholarkg.serve.data import coauthor_network, find_people
+
+    image_format(output)
+    engine = _plot_engine(data, store_dir, endpoint, timeout)
+    person = find_people(engine, author)[0]
+    network = coauthor_network(engine, person.iri)
+    _write_picture(output, coauthor_network_figure(network),
+                   f"the coauthor network of {network.author} ({len(network.coauthors)} coauthors)")
+
+
+@plot.command("topics")
+@click.option("--author", required=True, help="The author's name (case-insensitive).")
+@_plot_sources
+def plot_topics(author: str, output: Path, data: Sequence[Path], store_dir: Path | None,
+                endpoint: str | None, timeout: float) -> None:
+    """The author's papers per year, stacked by topic.
+
+    Example: scholarkg plot topics --author "Jane Doe" --data graph.ttl -o jane-topics.png
+    """
+    from scholarkg.plot import image_format, topics_over_time_figure
+    from scholarkg.serve.data import find_people, topics_over_time
+
+    image_format(output)
+    engine = _plot_engine(data, store_dir, endpoint, timeout)
+    person = find_people(engine, author)[0]
+    counts = topics_over_time(engine, person.iri)
+    _write_picture(output, topics_over_time_figure(counts, title=person.name),
+                   f"the topics of {person.name} over {len(counts.years)} years")
+
+
+@plot.command("topic-papers")
+@click.option("--topic", required=True, help="An arXiv category (cs.LG) or archive (cs).")
+@_plot_sources
+def plot_topic_papers(topic: str, output: Path, data: Sequence[Path], store_dir: Path | None,
+                      endpoint: str | None, timeout: float) -> None:
+    """A topic's papers per year (an archive such as cs takes in its categories).
+
+    Example: scholarkg plot topic-papers --topic cs.LG --data graph.ttl -o lg.svg
+    """
+    from scholarkg.plot import image_format, papers_per_year_figure
+    from scholarkg.serve.data import find_topic, topic_papers_per_year
+
+    image_format(output)
+    engine = _plot_engine(data, store_dir, endpoint, timeout)
+    years, papers = topic_papers_per_year(engine, find_topic(engine, topic))
+    _write_picture(output, papers_per_year_figure(years, papers, title=topic),
+                   f"the papers per year of {topic} ({sum(papers)} papers)")
+
+
 def main() -> None:
     cli(prog_name="scholarkg")

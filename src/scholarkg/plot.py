@@ -1,0 +1,214 @@
+"""Pictures of the graph: an author's coauthor network, topics over time, a topic's papers per year.
+
+The same figures are drawn for the web app (``scholarkg serve``, inline SVG) and for
+``scholarkg plot`` (an SVG or PNG file), so a picture on screen and on disk is one picture.
+matplotlib draws them on the server (no script and no request to any other host in the browser;
+the CLI writes the same bytes); networkx lays out the network. Output is reproducible: the
+layout has a fixed seed, the SVG ids a fixed hash salt, and no date or software version is
+written into the file, so the same data give byte-identical pictures.
+
+Each drawn element that a reader (or a test) may want to find carries an SVG id: the network's
+people are one marker collection ``<prefix>-people`` (one marker per person, each a link to the
+person's page when URLs are given), their labels ``<prefix>-label-<n>``; a chart's year ticks are
+``<prefix>-year-<YYYY>``.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display; must precede the pyplot-free imports below on some backends
+
+import networkx as nx
+from matplotlib.figure import Figure
+
+from scholarkg.errors import UsageError
+
+__all__ = [
+    "IMAGE_FORMATS",
+    "CoauthorNetwork",
+    "YearCounts",
+    "coauthor_network_figure",
+    "image_format",
+    "papers_per_year_figure",
+    "render",
+    "topics_over_time_figure",
+]
+
+IMAGE_FORMATS = {".svg": "svg", ".png": "png"}
+_SEED = 7
+_HASH_SALT = "scholarkg"
+_PALETTE = ["#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377", "#bbbbbb",
+            "#000000"]
+_RC = {
+    "svg.hashsalt": _HASH_SALT,
+    "svg.fonttype": "none",  # text stays text: selectable, searchable, and no glyph paths
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+# matplotlib's rcParams are process-wide and its text layout caches are not meant for several
+# threads at once; the web app renders from worker threads, so rendering is serialised.
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class CoauthorNetwork:
+    """An author, the coauthors shown (most joint papers first) and the ties among them.
+
+    ``joint`` gives each coauthor's number of papers with the author; ``ties`` the number of
+    papers two shown people share (pairs in either order, the author included); ``urls`` an
+    optional link per person.
+    """
+
+    author: str
+    coauthors: Sequence[str]
+    joint: Mapping[str, int]
+    ties: Mapping[tuple[str, str], int]
+    urls: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def people(self) -> list[str]:
+        return [self.author, *self.coauthors]
+
+
+@dataclass(frozen=True)
+class YearCounts:
+    """Counts per year, split by a key (a topic); ``years`` in ascending order."""
+
+    years: Sequence[int]
+    series: Mapping[str, Sequence[int]]
+
+
+def image_format(path: Path) -> str:
+    """``svg`` or ``png`` from the file's extension.
+
+    Raises:
+        UsageError: any other extension.
+    """
+    try:
+        return IMAGE_FORMATS[path.suffix.lower()]
+    except KeyError:
+        raise UsageError(f"{path}: the picture's format follows its extension; use .svg or .png") from None
+
+
+def _figure(width: float, height: float) -> Figure:
+    return Figure(figsize=(width, height), dpi=100, layout="constrained")
+
+
+def coauthor_network_figure(network: CoauthorNetwork, *, prefix: str = "network") -> Figure:
+    """The author in the middle, coauthors around, line width by shared papers.
+
+    networkx's spring layout with a fixed seed places the people (nodes sorted by name first, so
+    the layout does not depend on the order the rows came in); the author is pinned at the centre.
+    """
+    graph = nx.Graph()
+    people = network.people
+    graph.add_nodes_from(sorted(people))
+    for (one, two), weight in sorted(network.ties.items()):
+        if one in graph and two in graph and one != two:
+            graph.add_edge(one, two, weight=weight)
+    fixed = {network.author: (0.0, 0.0)}
+    if len(people) > 1:
+        initial = nx.circular_layout(sorted(people))
+        initial.update(fixed)
+        positions = nx.spring_layout(graph, pos=initial, fixed=[network.author], seed=_SEED,
+                                     k=1.6 / max(len(people), 1) ** 0.5, iterations=80)
+    else:
+        positions = fixed
+    with _LOCK, matplotlib.rc_context(_RC):
+        figure = _figure(7.5, 6.0)
+        axes = figure.add_subplot()
+        axes.set_axis_off()
+        heaviest = max((d["weight"] for _, _, d in graph.edges(data=True)), default=1)
+        for one, two, data in sorted(graph.edges(data=True)):
+            (x1, y1), (x2, y2) = positions[one], positions[two]
+            touches_author = network.author in (one, two)
+            axes.plot([x1, x2], [y1, y2], color="#4477aa" if touches_author else "#bbbbbb",
+                      linewidth=0.6 + 3.0 * data["weight"] / heaviest, zorder=1, alpha=0.8)
+        xs = [positions[p][0] for p in people]
+        ys = [positions[p][1] for p in people]
+        sizes = [420.0] + [90.0 + 50.0 * network.joint.get(p, 1) for p in network.coauthors]
+        colours = ["#ee6677"] + ["#4477aa"] * len(network.coauthors)
+        markers = axes.scatter(xs, ys, s=sizes, c=colours, zorder=2, edgecolors="white", linewidths=1)
+        markers.set_gid(f"{prefix}-people")
+        if network.urls:
+            markers.set_urls([network.urls.get(p) for p in people])
+        for number, person in enumerate(people):
+            x, y = positions[person]
+            label = axes.text(x, y - 0.07, person, ha="center", va="top", zorder=3,
+                              fontsize=10 if number == 0 else 8,
+                              fontweight="bold" if number == 0 else "normal", parse_math=False)
+            label.set_gid(f"{prefix}-label-{number}")
+        axes.margins(0.12)
+    return figure
+
+
+def _year_axis(axes, years: Sequence[int], prefix: str) -> None:
+    axes.set_xticks(list(range(len(years))), [str(y) for y in years])
+    for year, label in zip(years, axes.get_xticklabels(), strict=True):
+        label.set_gid(f"{prefix}-year-{year}")
+
+
+def topics_over_time_figure(counts: YearCounts, *, title: str = "", prefix: str = "topics") -> Figure:
+    """Stacked bars: per year, the author's papers in each topic (topics in name order)."""
+    with _LOCK, matplotlib.rc_context(_RC):
+        figure = _figure(7.5, 3.6)
+        axes = figure.add_subplot()
+        bottoms = [0] * len(counts.years)
+        positions = list(range(len(counts.years)))
+        for number, (topic, values) in enumerate(sorted(counts.series.items())):
+            bars = axes.bar(positions, values, bottom=bottoms, label=topic,
+                            color=_PALETTE[number % len(_PALETTE)], width=0.7)
+            for year, bar in zip(counts.years, bars.patches, strict=True):
+                bar.set_gid(f"{prefix}-bar-{topic}-{year}")
+            bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
+        _year_axis(axes, counts.years, prefix)
+        axes.set_ylabel("papers")
+        axes.yaxis.get_major_locator().set_params(integer=True)
+        if counts.series:
+            axes.legend(loc="upper left", fontsize=8, frameon=False, ncols=min(4, len(counts.series)))
+            axes.set_ylim(0, max(bottoms, default=1) * 1.35 + 0.5)
+        if title:
+            axes.set_title(title, parse_math=False)
+    return figure
+
+
+def papers_per_year_figure(years: Sequence[int], papers: Sequence[int], *, title: str = "",
+                           prefix: str = "papers") -> Figure:
+    """Bars: papers per year (a topic's, or any other count per year)."""
+    with _LOCK, matplotlib.rc_context(_RC):
+        figure = _figure(7.5, 3.2)
+        axes = figure.add_subplot()
+        bars = axes.bar(list(range(len(years))), list(papers), color=_PALETTE[0], width=0.7)
+        for year, bar in zip(years, bars.patches, strict=True):
+            bar.set_gid(f"{prefix}-bar-{year}")
+        _year_axis(axes, years, prefix)
+        axes.set_ylabel("papers")
+        axes.yaxis.get_major_locator().set_params(integer=True)
+        if title:
+            axes.set_title(title, parse_math=False)
+    return figure
+
+
+def render(figure: Figure, fmt: str = "svg") -> bytes:
+    """The figure as SVG or PNG bytes, the same for the same figure in every run.
+
+    No creation date, no software version; SVG ids come from a fixed hash salt.
+    """
+    if fmt not in ("svg", "png"):
+        raise UsageError(f"unknown picture format {fmt!r}; use svg or png")
+    buffer = io.BytesIO()
+    metadata: dict[str, str | None] = (
+        {"Date": None, "Creator": None} if fmt == "svg" else {"Software": None}
+    )
+    with _LOCK, matplotlib.rc_context(_RC):
+        figure.savefig(buffer, format=fmt, metadata=metadata)
+    return buffer.getvalue()

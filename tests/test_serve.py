@@ -1,0 +1,219 @@
+"""``scholarkg serve`` over HTTP: entity IRIs by content negotiation, saved queries, /sparql.
+
+A real server (the command, uvicorn) on a free loopback port; every expected answer is computed
+from the exported Turtle file with rdflib, not by the app's own code.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+
+import httpx
+import pytest
+from rdflib import Graph, Namespace, URIRef
+from rdflib.compare import isomorphic
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+from scholarkg.cli import cli
+from scholarkg.export import ExportOptions, export
+from scholarkg.queries import list_queries
+
+from conftest import AS_OF, EXAMPLES
+from serve_server import running_serve
+
+SCHEMA = Namespace("https://schema.org/")
+SKG = Namespace("https://w3id.org/scholarkg/vocab#")
+AUTHOR = "Sven Schmidt-Abara"
+HOSTILE = '"} UNION { ?paper ?p ?o } #'
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    out = tmp_path_factory.mktemp("served")
+    export([EXAMPLES], output=out / "g.ttl", options=ExportOptions(as_of=AS_OF), store_dir=out / "store")
+    graph = Graph()
+    graph.parse(out / "g.ttl")
+    return out, graph
+
+
+@pytest.fixture(scope="module")
+def server(exported):
+    with running_serve(exported[0] / "store") as base:
+        yield base
+
+
+def _person(graph: Graph, name: str) -> URIRef:
+    (iri,) = {s for s in graph.subjects(SCHEMA.name, None) if str(graph.value(s, SCHEMA.name)) == name
+              and (s, None, SCHEMA.Person) in graph}
+    return iri
+
+
+def _path(iri: URIRef) -> str:
+    return "/id/" + str(iri).split("/id/", 1)[1]
+
+
+def _own_triples(graph: Graph, iri: URIRef) -> Graph:
+    """The entity's triples and its authorships' (what the IRI should answer with)."""
+    expected = Graph()
+    subjects = {iri, *graph.objects(iri, SKG.authorship)}
+    for subject in subjects:
+        for p, o in graph.predicate_objects(subject):
+            expected.add((subject, p, o))
+    return expected
+
+
+def test_entity_iri_answers_turtle_and_json_ld_by_content_negotiation(exported, server):
+    _, graph = exported
+    person = _person(graph, AUTHOR)
+    paper = next(graph.subjects(SCHEMA.author, person))
+    for iri in (person, paper):
+        for accept, fmt in (("text/turtle", "turtle"), ("application/ld+json", "json-ld")):
+            response = httpx.get(server + _path(iri), headers={"Accept": accept})
+            assert response.status_code == 200
+            assert response.headers["content-type"].startswith(accept)
+            assert "Accept" in response.headers["vary"]
+            answered = Graph().parse(data=response.text, format=fmt)
+            assert isomorphic(answered, _own_triples(graph, iri)), iri
+    html = httpx.get(server + _path(person), headers={"Accept": "text/html,*/*;q=0.8"})
+    assert html.headers["content-type"].startswith("text/html") and AUTHOR in html.text
+
+
+def test_the_iris_own_path_resolves_too(exported, server):
+    _, graph = exported
+    person = _person(graph, AUTHOR)
+    own_path = "/" + str(person).split("://", 1)[1].split("/", 1)[1]  # /scholarkg/id/person/...
+    response = httpx.get(server + own_path, headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    assert isomorphic(Graph().parse(data=response.text, format="turtle"), _own_triples(graph, person))
+    topic = httpx.get(server + "/arxiv/cs.LG", headers={"Accept": "text/turtle"})
+    assert (URIRef("https://w3id.org/scholarkg/arxiv/cs.LG"), None, None) in Graph().parse(
+        data=topic.text, format="turtle")
+
+
+def test_unknown_iri_is_404(server):
+    assert httpx.get(server + "/id/person/nobody-0000000000").status_code == 404
+    assert httpx.get(server + "/id/person/nobody-0000000000",
+                     headers={"Accept": "text/turtle"}).status_code == 404
+
+
+def test_every_page_of_every_minted_kind_renders(exported, server):
+    _, graph = exported
+    subjects = {s for s in graph.subjects() if isinstance(s, URIRef) and "/id/" in str(s)}
+    kinds: dict[str, URIRef] = {}
+    for s in sorted(subjects):
+        kinds.setdefault(str(s).split("/id/", 1)[1].split("/", 1)[0], s)
+    assert {"person", "paper", "org", "profile", "authorship", "graph"} <= set(kinds)
+    for kind, iri in kinds.items():
+        response = httpx.get(server + _path(iri), follow_redirects=True)
+        assert response.status_code == 200, (kind, iri)
+        assert response.headers["content-type"].startswith("text/html")
+        assert "server-timing" in response.headers
+
+
+@pytest.mark.parametrize("saved", list_queries(), ids=lambda q: q.name)
+def test_every_saved_query_is_a_page_with_a_form_and_its_sparql(server, saved):
+    response = httpx.get(f"{server}/queries/{saved.name}")
+    assert response.status_code == 200
+    for param in saved.params:
+        assert f'name="{param.name}"' in response.text
+    assert "SELECT" in response.text and saved.title in html.unescape(response.text)
+
+
+def test_saved_query_downloads_match_scholarkg_query(exported, server, runner):
+    out, _ = exported
+    params = {"author": AUTHOR.lower(), "limit": "5", "run": "1"}
+    for fmt in ("csv", "json"):
+        web = httpx.get(f"{server}/queries/coauthors", params={**params, "format": fmt})
+        assert web.status_code == 200
+        assert web.headers["content-disposition"] == f'attachment; filename="coauthors.{fmt}"'
+        cli_run = runner.invoke(cli, ["query", "coauthors", "--store", str(out / "store"), "--param",
+                                      f"author={AUTHOR.lower()}", "--param", "limit=5", "--format", fmt])
+        assert cli_run.exit_code == 0, cli_run.stderr
+        assert web.content == cli_run.stdout_bytes
+    rows = list(csv.DictReader(io.StringIO(web.text if fmt == "csv" else cli_run.stdout)))
+    assert rows
+
+
+def test_a_hostile_parameter_value_finds_nothing(server):
+    response = httpx.get(f"{server}/queries/author-papers",
+                         params={"author": HOSTILE, "run": "1", "format": "json"})
+    assert response.status_code == 200
+    assert json.loads(response.text)["results"]["bindings"] == []
+
+
+def test_a_bad_parameter_is_a_message_on_the_form(server):
+    response = httpx.get(f"{server}/queries/coauthors",
+                         params={"author": AUTHOR, "limit": "many", "run": "1"})
+    assert response.status_code == 400
+    assert "must be an integer" in response.text
+
+
+def _select_expected(graph: Graph, text: str) -> set[tuple[str, ...]]:
+    return {tuple(str(v) for v in row) for row in graph.query(text)}
+
+
+COUNT_PAPERS = ("PREFIX schema: <https://schema.org/> SELECT ?title WHERE "
+                "{ ?p a schema:ScholarlyArticle ; schema:name ?title }")
+
+
+def test_sparql_endpoint_answers_get_and_post_in_json_csv_tsv(exported, server):
+    _, graph = exported
+    expected = _select_expected(graph, COUNT_PAPERS)
+    got = httpx.get(f"{server}/sparql", params={"query": COUNT_PAPERS},
+                    headers={"Accept": "application/sparql-results+json"})
+    assert got.status_code == 200
+    assert got.headers["content-type"].startswith("application/sparql-results+json")
+    assert {(b["title"]["value"],) for b in got.json()["results"]["bindings"]} == expected
+    posted = httpx.post(f"{server}/sparql", data={"query": COUNT_PAPERS}, headers={"Accept": "text/csv"})
+    assert posted.headers["content-type"].startswith("text/csv")
+    assert {(r["title"],) for r in csv.DictReader(io.StringIO(posted.text))} == expected
+    direct = httpx.post(f"{server}/sparql", content=COUNT_PAPERS.encode(),
+                        headers={"Content-Type": "application/sparql-query",
+                                 "Accept": "text/tab-separated-values"})
+    assert direct.headers["content-type"].startswith("text/tab-separated-values")
+    assert len(direct.text.strip().splitlines()) == len(expected) + 1
+
+
+def test_sparql_endpoint_works_for_another_sparql_client(exported, server):
+    _, graph = exported
+    remote = Graph(store=SPARQLStore(f"{server}/sparql", returnFormat="json"))
+    assert _select_expected(remote, COUNT_PAPERS) == _select_expected(graph, COUNT_PAPERS)
+
+
+@pytest.mark.parametrize("how", ["update-param", "update-body", "query-param"])
+def test_sparql_endpoint_refuses_updates(exported, server, how):
+    update = "PREFIX schema: <https://schema.org/> INSERT DATA { <urn:x> schema:name \"x\" }"
+    if how == "update-param":
+        response = httpx.post(f"{server}/sparql", data={"update": update})
+    elif how == "update-body":
+        response = httpx.post(f"{server}/sparql", content=update.encode(),
+                              headers={"Content-Type": "application/sparql-update"})
+    else:
+        response = httpx.get(f"{server}/sparql", params={"query": update})
+    assert response.status_code == 403
+    assert "read-only" in response.text
+    check = httpx.get(f"{server}/sparql", params={"query": "ASK { <urn:x> ?p ?o }"})
+    assert check.json()["boolean"] is False
+
+
+def test_sparql_endpoint_says_what_is_wrong_with_a_bad_query(server):
+    response = httpx.get(f"{server}/sparql", params={"query": "SELECT WHERE nonsense"})
+    assert response.status_code == 400
+    assert "does not parse" in response.text
+
+
+def test_search_json_finds_people_papers_and_topics(exported, server):
+    _, graph = exported
+    hits = httpx.get(f"{server}/search.json", params={"q": "schmidt-ab"}).json()
+    assert [h["name"] for h in hits["person"]] == [AUTHOR]
+    title = str(next(graph.objects(None, SCHEMA.name)))
+    topics = httpx.get(f"{server}/search.json", params={"q": "cs.lg"}).json()["topic"]
+    assert any(h["name"] == "cs.LG" for h in topics)
+    some_paper = sorted(str(t) for s, t in graph.subject_objects(SCHEMA.name)
+                        if (s, None, SCHEMA.ScholarlyArticle) in graph)[0]
+    assert some_paper in [h["name"] for h in httpx.get(f"{server}/search.json",
+                                                        params={"q": some_paper.lower()}).json()["paper"]]
+    assert title
