@@ -106,3 +106,32 @@ def test_year_less_dates_follow_the_as_of_date(runner, tmp_path):
     dates = [p["date"] for p in json.loads(early.stdout)["papers"]]
     assert dates[1] == "2025-10-02"  # Oct 2 is after Oct 1, 2026: the year before
     assert dates[3] == "2025-11-24"
+
+
+def test_explain_shows_each_glued_line_its_candidates_evidence_and_the_one_taken(runner, tmp_path):
+    page = _copy_case("compact_headerless_acronyms", tmp_path)
+    result = runner.invoke(cli, ["parse", "--explain", str(page), "--as-of", "2026-11-24"])
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert f"{page}:5: Fine-Tuning with LoRAÉmile Durand-Noël, Kenji Sato" in out
+    block = out.split(f"{page}:5:")[1].split(f"{page}:8:")[0]
+    taken = [line for line in block.splitlines() if line.startswith("  * ")]
+    assert taken == ["  * -1.5  'Fine-Tuning with LoRA' | Émile Durand-Noël, Kenji Sato"]
+    assert "refused: inside a hyphenated word" in block
+    assert "refused: inside a run of capitals" in block
+    assert "1 inner capital(s) left in the title" in block
+    assert f"Warning: {page}:2: uncertain title/author split" in result.stderr
+
+
+def test_explain_names_run_evidence_when_pages_share_a_paper(runner, tmp_path):
+    (tmp_path / "a.txt").write_text("LGMar 3, 2024\nAdvanced Solution VoteTen\n\nKyra de Reede\n\nA.\n",
+                                    encoding="utf-8")
+    (tmp_path / "b.txt").write_text("LGMar 3, 2024\nAdvanced Solution VoteTenKyra de Reede\nA.\n",
+                                    encoding="utf-8")
+    result = runner.invoke(cli, ["parse", "--explain", str(tmp_path), "--as-of", "2026-11-24"])
+    assert result.exit_code == 0, result.stderr
+    assert f"{tmp_path / 'a.txt'}: no glued title+author lines" in result.stdout
+    taken = [line for line in result.stdout.splitlines() if line.startswith("  * ")]
+    assert taken == ["  * +66.0  'Advanced Solution VoteTen' | Kyra de Reede"]
+    assert "+50 same title printed on a spaced page" in result.stdout
+    assert "+12 full name 'Kyra de Reede' printed unambiguously" in result.stdout

@@ -26,7 +26,7 @@ from scholarkg.http import DEFAULT_MAX_BYTES
 from scholarkg.load import LoadEvent, load_files
 from scholarkg.models import Page
 from scholarkg.namespaces import DEFAULT_BASE
-from scholarkg.parse import collect_names_from_files, find_sources, parse_file
+from scholarkg.parse import GluedLine, collect_names_from_files, find_sources, read_file
 from scholarkg.queries import (
     EndpointEngine,
     Engine,
@@ -127,14 +127,17 @@ def _summary_lines(page: Page) -> list[str]:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @_as_of_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file per line (JSON Lines).")
-def parse(paths: Sequence[str], as_of: dt.datetime | None, as_json: bool) -> None:
+@click.option("--explain", is_flag=True,
+              help="For every glued title+author line: the candidate splits, their evidence, the one taken.")
+def parse(paths: Sequence[str], as_of: dt.datetime | None, as_json: bool, explain: bool) -> None:
     """Read profile pages and show what they say.
 
     PATHS are files or directories (their *.txt files, recursively, in sorted order). Entries
     that cannot be read (a date that does not exist, an entry cut off before its authors) are
     reported with their line and left out; a file that is not UTF-8 text is refused; the rest of
-    the run goes on. Exit 0 when everything was read, 1 when something was reported, 3 when no
-    file could be read.
+    the run goes on. A glued title+author line whose split had a close runner-up is read and
+    warned about. Exit 0 when everything was read (uncertain splits included), 1 when something
+    was left out or refused, 3 when no file could be read.
     """
     day = _resolve_as_of(as_of)
     sources = find_sources(paths)
@@ -144,16 +147,19 @@ def parse(paths: Sequence[str], as_of: dt.datetime | None, as_json: bool) -> Non
     refused = problems = 0
     for source in sources:
         try:
-            page = parse_file(source.path, as_of=day, names=names, display=source.shown)
+            reading = read_file(source.path, as_of=day, names=names, display=source.shown)
         except InputError as exc:
             click.echo(f"Error: {exc.message}", err=True)
             refused += 1
             continue
-        for problem in page.problems:
+        page = reading.page
+        for problem in (*page.problems, *page.warnings):
             where = f"{page.file}:{problem.line}" if problem.line else page.file
             click.echo(f"Warning: {where}: {problem.message}", err=True)
         problems += len(page.problems)
-        if as_json:
+        if explain:
+            click.echo("\n".join(_explain_lines(page.file, reading.glued)))
+        elif as_json:
             click.echo(json.dumps(page.to_json_dict(), ensure_ascii=False))
         else:
             click.echo("\n".join(_summary_lines(page)))
@@ -161,6 +167,28 @@ def parse(paths: Sequence[str], as_of: dt.datetime | None, as_json: bool) -> Non
         sys.exit(EXIT_NO_INPUT)
     if refused or problems:
         sys.exit(EXIT_PROBLEMS)
+
+
+def _explain_lines(file: str, glued: Sequence[GluedLine]) -> list[str]:
+    """``parse --explain``: each glued line, then its candidates best first ("*" = taken)."""
+    if not glued:
+        return [f"{file}: no glued title+author lines"]
+    lines: list[str] = []
+    for item in glued:
+        split = item.split
+        lines.append(f"{file}:{item.line}: {split.text}")
+        if not split.candidates:
+            lines.append("  no place where an author list could start: entry left out")
+        for candidate in split.candidates:
+            mark = "*" if candidate is split.best else "x" if candidate.refused else " "
+            authors = ", ".join(candidate.authors)
+            lines.append(f"  {mark} {candidate.score:+.1f}  {candidate.title!r} | {authors}")
+            if candidate.refused:
+                lines.append(f"        refused: {candidate.refused}")
+            lines.extend(f"        {note}" for note in candidate.evidence)
+        if split.uncertain:
+            lines.append("  (uncertain: the runner-up is close and no strong evidence decides)")
+    return lines
 
 
 def _progress_factory(label: str):

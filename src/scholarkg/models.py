@@ -69,10 +69,12 @@ class Page(_Record):
     profile: Profile | None = None
     papers: tuple[Paper, ...] = ()
     problems: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+    """Readings kept but not certain (a glued line whose split had close runners-up)."""
 
     def to_json_dict(self) -> dict[str, object]:
         """The JSON Lines shape of ``scholarkg parse --json`` (field names as in the samples)."""
-        data = self.model_dump(mode="json")
+        data = self.model_dump(mode="json", exclude={"warnings"})
         for paper in data["papers"]:
             paper["authors"] = list(paper["authors"])
             paper["affiliations"] = list(paper["affiliations"])

@@ -1,0 +1,232 @@
+"""Where a glued line's title ends and its author list begins: a decision from evidence.
+
+Compact pages print ``<title><first author>, <second author> et al. · <orgs>`` with nothing
+between the title and the first name. The first author starts somewhere inside one word of the
+line (``WayBita``): every such place is a *candidate*, and each is scored.
+
+Evidence, strongest first:
+
+1. the same title printed on a spaced page of the run (``SAME_TITLE``);
+2. the first author's full name printed unambiguously in the run — a spaced author line or a
+   header (``KNOWN_NAME``; later authors known add ``KNOWN_LATER_NAME`` each);
+3. the first author's first word seen as a given name or surname in those lists
+   (``KNOWN_TOKEN``), the title's last word seen in a spaced title (``KNOWN_TITLE_WORD``);
+4. the general shape of the names (:func:`scholarkg.names.name_shape`): unusual shapes cost a
+   little, so a candidate that leaves ``FlowAda`` as a name loses to one that leaves ``Ada``.
+
+A place right after a hyphen (``Cross-|Lingual``) or inside a run of capitals (``BE|RT``) is
+never taken unless strong evidence (1 or 2) says so. Ties go to the earliest place — the
+whole of ``DeAndre`` rather than ``Andre``. When the best reading has no strong evidence and the
+runner-up is close, the reading is kept and flagged as uncertain, so the user is told.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Set
+from dataclasses import dataclass, field
+
+from scholarkg.names import (
+    APOSTROPHES,
+    HYPHENS,
+    can_start_name,
+    humps,
+    is_uncased_letter,
+    is_upper,
+    name_shape,
+)
+from scholarkg.parse.evidence import RunEvidence, title_digest
+from scholarkg.parse.text import strip_author_tail
+
+SAME_TITLE = 50.0
+KNOWN_NAME = 12.0
+KNOWN_LATER_NAME = 3.0
+KNOWN_TOKEN = 5.0
+KNOWN_TITLE_WORD = 3.0
+SHORT_TITLE_TAIL = 1.5  # the title would end in "WildDe": the start of a name like "DeAndre"?
+TITLE_HUMP = 1.5  # an inner capital left in the title near the cut ("GraphDe", "LoRA")
+MOVED_PIECE = 2.0  # per comma-separated piece that would be title here but a name elsewhere
+TITLE_APOSTROPHE = 2.0  # the title would end inside a word at its apostrophe ("O'|Brien")
+LONE_PUNCTUATION = 2.0  # the title would end in an opening quote or bracket
+STRONG = KNOWN_NAME  # at least this much from (1) or (2) overrides the hyphen and capitals rules
+UNCERTAIN_MARGIN = 2.0
+
+# A letter that is not ASCII lower case, right after a non-space: where a name may start.
+_START = re.compile(r"(?<=\S)[^\W\d_a-z]")
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """The run's evidence plus what this page itself prints unambiguously."""
+
+    run: RunEvidence
+    names: Set[str] = frozenset()
+    tokens: Set[str] = frozenset()
+    title_words: Set[str] = frozenset()
+    titles: Set[bytes] = frozenset()
+
+    def name(self, text: str) -> bool:
+        return text in self.names or text in self.run.names
+
+    def token(self, text: str) -> bool:
+        return text in self.tokens or text in self.run.name_tokens
+
+    def title_word(self, text: str) -> bool:
+        return text in self.title_words or text in self.run.title_words
+
+    def title(self, text: str) -> bool:
+        if not (self.titles or self.run.titles):
+            return False
+        digest = title_digest(text)
+        return digest in self.titles or digest in self.run.titles
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One way to read the glued line, with the evidence for and against it."""
+
+    at: int  # where the first author starts, in the line without its et al./affiliations
+    title: str
+    authors: tuple[str, ...]
+    score: float
+    evidence: tuple[str, ...]
+    strong: bool
+    refused: str | None = None  # why it cannot be taken (hyphen, capitals) without strong evidence
+
+
+@dataclass(frozen=True, slots=True)
+class GluedSplit:
+    """Every candidate of one glued line, best first; ``best`` is the reading taken."""
+
+    text: str
+    et_al: bool
+    affiliations: tuple[str, ...]
+    candidates: tuple[Candidate, ...] = field(default=())
+
+    @property
+    def best(self) -> Candidate | None:
+        first = self.candidates[0] if self.candidates else None
+        return first if first is not None and first.refused is None else None
+
+    @property
+    def runner_up(self) -> Candidate | None:
+        if len(self.candidates) > 1 and self.candidates[1].refused is None:
+            return self.candidates[1]
+        return None
+
+    @property
+    def uncertain(self) -> bool:
+        best, runner = self.best, self.runner_up
+        return (best is not None and runner is not None and not best.strong
+                and best.score - runner.score < UNCERTAIN_MARGIN)
+
+
+def _title_tail_cost(word: str) -> float:
+    """``WildDe``/``ParsingLa``: a title word ending in a short capitalised bit after a
+    lower-case letter may be the first syllable of the name (``DeAndre``, ``LaVonne``)."""
+    i = len(word) - 1
+    while i > 0 and word[i].islower():
+        i -= 1
+    tail = len(word) - i
+    if not (2 <= tail <= 3 and is_upper(word[i])):
+        return 0.0
+    return SHORT_TITLE_TAIL if i == 0 or word[i - 1].islower() else 0.0
+
+
+def _score(title: str, region: str, authors: tuple[str, ...], first_word: str,
+           known: Known) -> tuple[float, tuple[str, ...], bool]:
+    """``region``: the title's text from the first piece that could hold the cut (the part
+    where candidates differ); its inner capitals count against the reading."""
+    title_word = title.rsplit(" ", 1)[-1]
+    score = 0.0
+    notes: list[str] = []
+    strong = False
+    if known.title(title):
+        score += SAME_TITLE
+        notes.append(f"+{SAME_TITLE:g} same title printed on a spaced page")
+        strong = True
+    if known.name(authors[0]):
+        score += KNOWN_NAME
+        notes.append(f"+{KNOWN_NAME:g} full name {authors[0]!r} printed unambiguously")
+        strong = True
+    later = sum(known.name(a) for a in authors[1:])
+    if later:
+        score += KNOWN_LATER_NAME * later
+        notes.append(f"+{KNOWN_LATER_NAME * later:g} {later} later author(s) printed unambiguously")
+    if known.token(first_word):
+        score += KNOWN_TOKEN
+        notes.append(f"+{KNOWN_TOKEN:g} {first_word!r} seen in author lists")
+    if known.title_word(title_word):
+        score += KNOWN_TITLE_WORD
+        notes.append(f"+{KNOWN_TITLE_WORD:g} {title_word!r} seen in titles")
+    for author in authors:
+        shape = name_shape(author)
+        if shape.cost:
+            score -= shape.cost
+            notes.append(f"-{shape.cost:g} {author!r}: {', '.join(shape.notes)}")
+    left = sum(humps(word) for word in region.split())
+    if left:
+        score -= TITLE_HUMP * left
+        notes.append(f"-{TITLE_HUMP * left:g} {left} inner capital(s) left in the title")
+    tail = _title_tail_cost(title_word)
+    if tail:
+        score -= tail
+        notes.append(f"-{tail:g} title would end in {title_word!r}")
+    if not any(ch.isalnum() for ch in title_word):
+        score -= LONE_PUNCTUATION
+        notes.append(f"-{LONE_PUNCTUATION:g} title would end in a lone {title_word!r}")
+    if (len(title_word) >= 2 and title_word[-1] in APOSTROPHES and title_word[-2].isalpha()
+            and title_word[0] not in APOSTROPHES):  # "O'" but not a closing quote: 'Able'
+        score -= TITLE_APOSTROPHE
+        notes.append(f"-{TITLE_APOSTROPHE:g} title would end inside {title_word!r}")
+    if not notes:
+        notes.append("0 plain shapes, no evidence")
+    return score, tuple(notes), strong
+
+
+def split_glued(text: str, known: Known) -> GluedSplit:
+    """Score every place the author list could start on the glued line ``text`` (cleaned)."""
+    body, et_al, affiliations = strip_author_tail(text)
+    pieces = body.split(", ")
+    # The pieces after the one holding the junction are whole names.
+    p_min = len(pieces) - 1
+    while p_min > 0 and name_shape(pieces[p_min].strip()).ok:
+        p_min -= 1
+    offset = region_start = sum(len(pieces[i]) + 2 for i in range(p_min))
+    candidates: list[Candidate] = []
+    for p in range(p_min, len(pieces)):
+        piece = pieces[p]
+        later = tuple(a.strip() for a in pieces[p + 1 :] if a.strip())
+        for match in _START.finditer(piece):
+            k = match.start()
+            ch, base = piece[k], k - 1
+            while base > 0 and unicodedata.category(piece[base])[0] == "M":
+                base -= 1  # the letter a combining mark sits on tells the script
+            prev = piece[base]
+            if not (is_upper(ch) or (is_uncased_letter(ch) and not is_uncased_letter(prev))):
+                continue
+            first = piece[k:].strip()
+            if not can_start_name(first[0]) or not name_shape(first).ok:
+                continue
+            title = body[: offset + k]
+            authors = (first, *later)
+            first_word = first.split(" ", 1)[0]
+            score, notes, strong = _score(title, body[region_start : offset + k], authors,
+                                          first_word, known)
+            if p > p_min:
+                score -= MOVED_PIECE * (p - p_min)
+                notes = (*notes, f"-{MOVED_PIECE * (p - p_min):g} {p - p_min} more comma "
+                                 "piece(s) in the title than the earliest reading")
+            refused = None
+            if prev in HYPHENS:
+                refused = "inside a hyphenated word"
+            elif k + 1 < len(piece) and is_upper(piece[k + 1]):
+                refused = "inside a run of capitals"
+            if refused and strong:
+                notes = (*notes, f"({refused}, but taken on strong evidence)")
+                refused = None
+            candidates.append(Candidate(offset + k, title, authors, score, notes, strong, refused))
+        offset += len(piece) + 2
+    candidates.sort(key=lambda c: (c.refused is not None, -c.score, c.at))
+    return GluedSplit(text, et_al, tuple(affiliations), tuple(candidates))

@@ -1,0 +1,103 @@
+"""The glued split and the layout, case by case: each kind of misreading issue 13 reported."""
+
+from __future__ import annotations
+
+from scholarkg.parse import RunEvidence, collect_evidence, parse_text
+
+from conftest import AS_OF
+
+META = "LGMar 3, 2024"
+
+
+def _compact(*glued: str) -> str:
+    return "\n".join(f"{META}\n{line}\nAn abstract." for line in glued) + "\n"
+
+
+def _read_one(line: str, names=frozenset()):
+    page = parse_text(_compact(line), as_of=AS_OF, names=names)
+    assert page.problems == ()
+    (paper,) = page.papers
+    return paper.title, list(paper.authors)
+
+
+def test_hyphenated_title_word_is_not_split_at_the_hyphen():
+    assert _read_one("Robust Cross-LingualAda Lovelace") == ("Robust Cross-Lingual", ["Ada Lovelace"])
+    assert _read_one("Mixture-of-ExpertsZoe Kim, Ben Ode") == ("Mixture-of-Experts", ["Zoe Kim", "Ben Ode"])
+
+
+def test_title_final_acronym_is_kept_whole():
+    assert _read_one("Distilling BERTTomasz Nowak") == ("Distilling BERT", ["Tomasz Nowak"])
+    assert _read_one("Sparse GANsAda Lovelace") == ("Sparse GANs", ["Ada Lovelace"])
+
+
+def test_names_outside_any_list_start_where_they_start():
+    assert _read_one("Graph SearchLaVonne Smith") == ("Graph Search", ["LaVonne Smith"])
+    assert _read_one("Graph SearchJaMarcus Lee") == ("Graph Search", ["JaMarcus Lee"])
+    assert _read_one("Graph SearchGiulia Dall'Ara") == ("Graph Search", ["Giulia Dall'Ara"])
+    assert _read_one("Graph SearchHye-jin Park") == ("Graph Search", ["Hye-jin Park"])
+    assert _read_one("Graph SearchMaria van der Berg") == ("Graph Search", ["Maria van der Berg"])
+    assert _read_one("Graph SearchLuca DelVecchio") == ("Graph Search", ["Luca DelVecchio"])
+
+
+def test_names_in_uncased_scripts_start_at_the_change_of_script():
+    assert _read_one("Graph Search王秀英, Ada Lovelace") == ("Graph Search", ["王秀英", "Ada Lovelace"])
+    assert _read_one("Graph Searchמינדיה כהן") == ("Graph Search", ["מינדיה כהן"])
+
+
+def test_invisible_characters_are_removed_and_names_are_nfc():
+    title, authors = _read_one("Graph Search\u200bAda\u200f Ivanova, Jose\u0301 Pe\u0301rez")
+    assert (title, authors) == ("Graph Search", ["Ada Ivanova", "José Pérez"])
+
+
+def test_spaced_author_line_is_the_author_line_whatever_it_holds():
+    text = f"{META}\nA Title\n\nviaCarl 3D, x.y\n\nAbstract.\n"
+    (paper,) = parse_text(text, as_of=AS_OF).papers
+    assert paper.title == "A Title" and paper.authors == ("viaCarl 3D", "x.y")
+
+
+def test_one_line_entry_on_a_spaced_page_is_cut_off_by_structure():
+    text = (f"{META}\nFirst Title\n\nAda Lovelace\n\nAbstract.\n\n"
+            f"{META}\nSecond TitleAda Lovelace\n\n"
+            f"{META}\nThird Title\n\nAda Lovelace\n")
+    page = parse_text(text, as_of=AS_OF)
+    assert [p.title for p in page.papers] == ["First Title", "Third Title"]
+    assert [p.line for p in page.problems] == [8]  # the meta line of the second entry
+    assert "cut off before its authors" in page.problems[0].message
+
+
+def test_compact_entry_without_abstract_is_read_not_dropped():
+    text = f"{META}\nFirst TitleAda Lovelace\nAbstract.\n{META}\nSecond TitleBo Chen\n"
+    page = parse_text(text, as_of=AS_OF)
+    assert page.problems == ()
+    assert [(p.title, p.authors) for p in page.papers] == [
+        ("First Title", ("Ada Lovelace",)), ("Second Title", ("Bo Chen",))]
+
+
+def test_same_title_on_a_spaced_page_settles_a_split_shape_gets_wrong():
+    line = "Advanced Solution VoteTenKyra de Reede"
+    assert _read_one(line)[0] == "Advanced Solution Vote"  # shape alone prefers the humped name
+    spaced = f"{META}\nAdvanced Solution VoteTen\n\nKyra de Reede\n\nAn abstract.\n"
+    run = RunEvidence.merge([collect_evidence(spaced)])
+    assert _read_one(line, run) == ("Advanced Solution VoteTen", ["Kyra de Reede"])
+
+
+def test_a_known_full_name_overrides_the_hyphen_rule():
+    spaced = f"{META}\nOther\n\nLingual Parsing\n\nAn abstract.\n"
+    run = RunEvidence.merge([collect_evidence(spaced)])
+    assert _read_one("Robust Cross-Lingual Parsing", run) == ("Robust Cross-", ["Lingual Parsing"])
+
+
+def test_a_plain_set_of_names_is_still_accepted_as_run_evidence():
+    assert _read_one("Study of WildDeAndre Jordan", frozenset({"Andre Jordan"})) == (
+        "Study of WildDe", ["Andre Jordan"])
+
+
+def test_close_call_is_read_and_warned_about_with_the_runner_up():
+    page = parse_text(_compact("Serving LLMsCarl, Priya Natarajan"), as_of=AS_OF)
+    assert page.problems == ()
+    assert page.papers[0].title == "Serving LLMs"
+    (warning,) = page.warnings
+    assert warning.line == 2
+    assert "read title 'Serving LLMs', first author 'Carl'" in warning.message
+    assert "runner-up title 'Serving LL', first author 'MsCarl'" in warning.message
+    assert "warnings" not in page.to_json_dict()
