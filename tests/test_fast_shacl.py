@@ -26,9 +26,11 @@ from test_shapes import ACCEPTED_CASES, NEGATIVE_CASES, VALID, Case, _edited
 
 from scholarkg import fast_shacl
 from scholarkg.export import ExportOptions, export
+from scholarkg.mapping import MappedRecord, Minter, Triple, map_page
 from scholarkg.namespaces import SCHEMA, SKG
+from scholarkg.parse import collect_names_from_files, find_sources, parse_file
 from scholarkg.serialize import nt_term
-from scholarkg.validation import _compiled, shapes_graph, validate_graph
+from scholarkg.validation import _compiled, check_records, shapes_graph, validate_graph
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "pages"
 
@@ -244,3 +246,52 @@ def test_validate_graph_gives_the_same_violations_with_either_validator(example_
     fast, reference = validate_graph(graph), validate_graph(graph, validator="pyshacl")
     assert fast.conforms is reference.conforms is False
     assert fast.violations == reference.violations
+
+
+def _example_records() -> tuple[list[Triple], list[MappedRecord]]:
+    sources = find_sources([EXAMPLES])
+    names = collect_names_from_files(sources)
+    minter = Minter()
+    page_triples: list[Triple] = []
+    records: list[MappedRecord] = []
+    for source in sources:
+        page = parse_file(source.path, as_of=dt.date(2026, 11, 24), names=names)
+        triples, mapped = map_page(page, source_key=source.key, minter=minter,
+                                   generated_at=dt.datetime(2026, 11, 24, tzinfo=dt.UTC))
+        page_triples += triples
+        records += mapped
+    return page_triples, records
+
+
+def test_check_records_rejects_the_same_records_with_either_validator() -> None:
+    """Export's per-record attribution: the same records kept out, with the same messages."""
+    page_triples, records = _example_records()
+    papers = [r for r in records if r.kind == "paper"]
+    for record in papers[:2]:  # no date
+        record.core[:] = [t for t in record.core if not str(t[1]).endswith("datePublished")]
+    for record in papers[5:8]:  # two authorships at one position, or a position that is a date
+        positions = [t for t in record.triples() if t[1] == SKG.position]
+        if len(positions) > 1:
+            record.shared.append((positions[1][0], SKG.position, positions[0][2]))
+        else:
+            record.shared.append((positions[0][0], SKG.position, Literal("2026-01-01", datatype=_XSD.date)))
+    outcomes = {}
+    for validator in ("fast", "pyshacl"):
+        kept, rejected, unattributed = check_records(page_triples, records, validator=validator)
+        outcomes[validator] = (
+            [r.label for r in kept],
+            [(r.record.label, r.violations) for r in rejected],
+            unattributed,
+        )
+    assert outcomes["fast"] == outcomes["pyshacl"]
+    assert len(outcomes["fast"][1]) >= 5
+
+
+def test_export_writes_the_same_bytes_with_either_validator(tmp_path: Path) -> None:
+    outputs = []
+    for validator in ("fast", "pyshacl"):
+        out = tmp_path / f"{validator}.ttl"
+        report = export([EXAMPLES], output=out, options=ExportOptions(
+            as_of=dt.date(2026, 11, 24), validator=validator))  # type: ignore[arg-type]
+        outputs.append((out.read_bytes(), report.rejected, report.triples))
+    assert outputs[0] == outputs[1]

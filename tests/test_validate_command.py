@@ -52,3 +52,25 @@ def test_unreadable_rdf_is_a_one_line_input_error(runner, tmp_path):
     assert result.exit_code == 3
     assert result.stderr.startswith(f"Error: {bad}: cannot read RDF")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_both_validators_print_the_same_report(runner, tmp_path):
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(
+        "@prefix schema: <https://schema.org/> .\n"
+        "@prefix skg: <https://w3id.org/scholarkg/vocab#> .\n"
+        "<https://example.org/p1> a schema:ScholarlyArticle ; schema:name \"A\", \"B\" ;\n"
+        "  skg:authorship <https://example.org/a1>, <https://example.org/a2> .\n"
+        "<https://example.org/a1> skg:position 1 .\n<https://example.org/a2> skg:position 1 .\n",
+        encoding="utf-8",
+    )
+    fast = runner.invoke(cli, ["validate", str(broken)])
+    reference = runner.invoke(cli, ["validate", str(broken), "--validator", "pyshacl"])
+    assert fast.exit_code == reference.exit_code == 1
+    assert "two authorships of this paper share position 1" in fast.stdout
+    assert fast.stdout == reference.stdout
+
+
+def test_an_unknown_validator_is_a_usage_error(runner, tmp_path):
+    result = runner.invoke(cli, ["validate", str(tmp_path / "x.ttl"), "--validator", "jena"])
+    assert result.exit_code == 2

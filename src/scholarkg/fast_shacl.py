@@ -59,8 +59,14 @@ HAVING (COUNT(DISTINCT ?authorship) > 1)
 """
 
 SKGSH = "https://w3id.org/scholarkg/shapes#"
-WHOLE_GRAPH_CHECKS: dict[tuple[str, str], str] = {
-    (SKGSH + "PaperPositionsUnique", _POSITIONS_SELECT): _POSITIONS_ALL,
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_SKG = "https://w3id.org/scholarkg/vocab#"
+# constraint IRI and SELECT text -> the whole-graph query and the only predicates it reads
+WHOLE_GRAPH_CHECKS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
+    (SKGSH + "PaperPositionsUnique", _POSITIONS_SELECT): (_POSITIONS_ALL, frozenset({
+        _RDF + "type", "http://www.w3.org/2000/01/rdf-schema#subClassOf",
+        _SKG + "authorship", _SKG + "position",
+    })),
 }
 
 
@@ -89,6 +95,9 @@ class _Query:
 class Compiled:
     core: shacl.Shapes
     queries: tuple[_Query, ...]
+    # every predicate the queries read: a caller holding the triples may give the queries only
+    # those (loading a whole batch into a store for them cost as much as the engine's run)
+    query_predicates: frozenset[str] = frozenset()
 
 
 def compile_shapes(shapes: Graph) -> Compiled:
@@ -97,9 +106,10 @@ def compile_shapes(shapes: Graph) -> Compiled:
     core = Graph()
     core += shapes
     queries = []
+    predicates: set[str] = set()
     for shape, constraint in sorted(shapes.subject_objects(SH.sparql)):
         select = shapes.value(constraint, SH.select)
-        text = WHOLE_GRAPH_CHECKS.get((str(constraint), str(select)))
+        text, reads = WHOLE_GRAPH_CHECKS.get((str(constraint), str(select)), (None, frozenset()))
         targets = sorted(shapes.objects(shape, SH.targetClass))
         other_targets = any(
             (shape, p, None) in shapes
@@ -112,9 +122,10 @@ def compile_shapes(shapes: Graph) -> Compiled:
         queries.append(_Query(str(shape), str(constraint),
                               None if message is None else str(message),
                               text % {"target": targets[0]}))
+        predicates |= reads
         core.remove((shape, SH.sparql, constraint))
     return Compiled(shacl.Shapes.from_text(core.serialize(format="nt"), format="ntriples"),
-                    tuple(queries))
+                    tuple(queries), frozenset(predicates))
 
 
 def _nt(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
@@ -126,10 +137,12 @@ def _plain(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
 
 
 def validate(compiled: Compiled, ntriples: str, *, store: ox.Store | None = None,
+             query_ntriples: str | None = None,
              report: bool = False) -> tuple[bool, list[Result], str | None]:
     """Validate N-Triples text: conformance, the violations, and (``report``) the SHACL report
-    as N-Triples. ``store`` may already hold the same graph (its default graph or the union of
-    its graphs); otherwise the text is loaded into an in-memory one for the queries."""
+    as N-Triples. For the queries, ``store`` may already hold the same graph (its default graph
+    or the union of its graphs), or ``query_ntriples`` its triples with the predicates in
+    :attr:`Compiled.query_predicates`; otherwise ``ntriples`` is loaded into a store."""
     outcome = compiled.core.validate_text(ntriples, format="ntriples", allow_warnings=True)
     results = [
         Result(r.focus_node, r.path, r.source_shape, r.component, r.message, r.value, r.value_plain)
@@ -139,7 +152,8 @@ def validate(compiled: Compiled, ntriples: str, *, store: ox.Store | None = None
     if compiled.queries:
         if store is None:
             store = ox.Store()
-            store.bulk_load(ntriples.encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+            text = ntriples if query_ntriples is None else query_ntriples
+            store.bulk_load(text.encode("utf-8"), ox.RdfFormat.N_TRIPLES)
         for query in compiled.queries:
             for row in store.query(query.text, use_default_graph_as_union=True):  # type: ignore[union-attr]
                 focus, value = row["this"], row["value"]

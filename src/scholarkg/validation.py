@@ -27,7 +27,7 @@ from scholarkg.errors import InputError, UsageError
 from scholarkg.mapping import MappedRecord, Triple
 from scholarkg.namespaces import SKG
 from scholarkg.resources import shapes_dir
-from scholarkg.serialize import nquads
+from scholarkg.serialize import nt_term
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
@@ -108,8 +108,10 @@ def _plain_term(nt: str) -> str:
     return nt.removeprefix("_:")
 
 
-def _fast(ntriples: str, *, store: ox.Store | None, report: bool) -> Outcome:
-    conforms, results, text = fast_shacl.validate(_compiled(), ntriples, store=store, report=report)
+def _fast(ntriples: str, *, store: ox.Store | None = None, query_ntriples: str | None = None,
+          report: bool = False) -> Outcome:
+    conforms, results, text = fast_shacl.validate(_compiled(), ntriples, store=store,
+                                                  query_ntriples=query_ntriples, report=report)
     found = [
         Violation(
             focus=_plain_term(r.focus),
@@ -140,17 +142,26 @@ def validate_graph(data: Graph, *, validator: Validator = DEFAULT_VALIDATOR,
     _check_validator(validator)
     if validator == "pyshacl":
         return _pyshacl(data)
-    return _fast(data.serialize(format="nt"), store=None, report=report)
+    return _fast(data.serialize(format="nt"), report=report)
 
 
-def _validate_triples(triples: Iterable[Triple], *, validator: Validator) -> Outcome:
-    """Validate a batch of triples; the fast engine gets them as text, never as a Graph."""
+def _validate_triples(triples: Sequence[Triple], *, validator: Validator) -> Outcome:
+    """Validate a batch of triples; the fast engine gets them as text, never as a Graph, and
+    its queries only the triples they read."""
     if validator == "pyshacl":
         graph = Graph()
         for triple in triples:
             graph.add(triple)
         return _pyshacl(graph)
-    return _fast(nquads(triples), store=None, report=False)
+    read = _query_predicates()
+    lines = [f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in triples]
+    queried = [line for line, triple in zip(lines, triples, strict=True) if triple[1] in read]
+    return _fast("".join(lines), query_ntriples="".join(queried))
+
+
+@cache
+def _query_predicates() -> frozenset[URIRef]:
+    return frozenset(URIRef(p) for p in _compiled().query_predicates)
 
 
 def _read_with_rdflib(paths: Sequence[Path]) -> Graph:
