@@ -101,3 +101,28 @@ def test_close_call_is_read_and_warned_about_with_the_runner_up():
     assert "read title 'Serving LLMs', first author 'Carl'" in warning.message
     assert "runner-up title 'Serving LL', first author 'MsCarl'" in warning.message
     assert "warnings" not in page.to_json_dict()
+
+
+def test_format_character_pattern_covers_unicode_category_cf():
+    import sys
+    import unicodedata
+
+    from scholarkg.names import _FORMAT_CHARACTERS
+
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        if unicodedata.category(ch) == "Cf":
+            assert _FORMAT_CHARACTERS.match(ch), hex(cp)
+        elif _FORMAT_CHARACTERS.match(ch):
+            assert unicodedata.category(ch) == "Cn", hex(cp)  # Cf in a newer Unicode only
+
+
+def test_names_after_a_title_ending_in_an_acronym_keep_their_inner_capital():
+    assert _read_one("Distilling BERTLaVonne Smith") == ("Distilling BERT", ["LaVonne Smith"])
+    assert _read_one("Why Ask?JaMarcus Lee") == ("Why Ask?", ["JaMarcus Lee"])
+
+
+def test_thai_and_devanagari_names_with_combining_marks_after_a_latin_title():
+    assert _read_one("Graph Searchพาสุข นิลวิมล, Ada Lovelace") == (
+        "Graph Search", ["พาสุข นิลวิมล", "Ada Lovelace"])
+    assert _read_one("Graph Search?जया प्रधान") == ("Graph Search?", ["जया प्रधान"])

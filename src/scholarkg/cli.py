@@ -147,7 +147,7 @@ def parse(paths: Sequence[str], as_of: dt.datetime | None, as_json: bool, explai
     refused = problems = 0
     for source in sources:
         try:
-            reading = read_file(source.path, as_of=day, names=names, display=source.shown)
+            reading = read_file(source.path, as_of=day, names=names, display=source.shown, explain=explain)
         except InputError as exc:
             click.echo(f"Error: {exc.message}", err=True)
             refused += 1

@@ -37,26 +37,41 @@ class RunEvidence:
     """Words of titles printed on spaced pages."""
     titles: frozenset[bytes] = field(default=frozenset(), repr=False)
     """Digests (:func:`title_digest`) of titles printed on spaced pages."""
+    later_names: frozenset[str] = field(default=frozenset(), repr=False)
+    """What glued lines print after their first comma: mostly whole names (a comma inside a
+    title could fake one), so only their words count, and only as weak evidence."""
 
     @classmethod
     def of_names(cls, names: Iterable[str]) -> RunEvidence:
         """Evidence from a plain set of full names (the form ``parse_file`` used to take)."""
-        cleaned = frozenset(clean(n) for n in names)
-        return cls(names=cleaned, name_tokens=frozenset(t for n in cleaned for t in name_tokens(n)))
+        return cls.merge([cls(names=frozenset(clean(n) for n in names))])
 
     @classmethod
     def merge(cls, parts: Iterable[RunEvidence]) -> RunEvidence:
-        """One object from the evidence of several pages or chunks (order does not matter)."""
+        """One object from the evidence of several pages or chunks (order does not matter).
+
+        The words of the names are worked out here, once per distinct name of the run rather
+        than once per page that prints it.
+        """
         names: set[str] = set()
         tokens: set[str] = set()
         words: set[str] = set()
         titles: set[bytes] = set()
+        later: set[str] = set()
         for part in parts:
             names |= part.names
             tokens |= part.name_tokens
             words |= part.title_words
             titles |= part.titles
-        return cls(frozenset(names), frozenset(tokens), frozenset(words), frozenset(titles))
+            later |= part.later_names
+        for name in names:
+            tokens.update(name_tokens(name))
+        for piece in later:
+            shape = name_shape(piece)
+            if shape.ok and not shape.cost:
+                tokens.update(name_tokens(piece))
+        return cls(frozenset(names), frozenset(tokens), frozenset(words), frozenset(titles),
+                   frozenset(later))
 
     def __bool__(self) -> bool:
         return bool(self.names or self.titles or self.title_words)
@@ -74,7 +89,7 @@ def collect_evidence(text: str) -> RunEvidence:
     names: set[str] = set()
     words: set[str] = set()
     titles: set[bytes] = set()
-    tokens: set[str] = set()
+    later: set[str] = set()
     first_meta = next((i for i, ln in enumerate(page_lines) if is_meta_line(ln.text)), None)
     header = next((ln.text for ln in page_lines[:first_meta] if ln.text), None)
     if header is not None and first_meta is not None:
@@ -84,11 +99,7 @@ def collect_evidence(text: str) -> RunEvidence:
     for groups in all_groups:
         layout = entry_layout(groups, style)
         if layout.shape is Shape.GLUED and layout.first is not None:
-            # Past the first comma a glued line is mostly whole names: their words (not the
-            # names, which a comma inside a title could fake) are weak evidence.
-            body = strip_author_tail(clean(layout.first.text))[0]
-            tokens.update(t for piece in body.split(", ")[1:] if name_shape(piece).ok
-                          and not name_shape(piece).cost for t in name_tokens(piece))
+            later.update(strip_author_tail(clean(layout.first.text))[0].split(", ")[1:])
         if layout.shape is not Shape.SPACED:
             continue
         assert layout.first is not None and layout.authors is not None
@@ -96,9 +107,8 @@ def collect_evidence(text: str) -> RunEvidence:
         titles.add(title_digest(title))
         words.update(title.split())
         names.update(clean(a) for a in split_author_line(layout.authors.text)[0])
-    tokens.update(t for n in names for t in name_tokens(n))
-    return RunEvidence(frozenset(names), frozenset(tokens),
-                       frozenset(words), frozenset(titles))
+    return RunEvidence(frozenset(names), frozenset(), frozenset(words), frozenset(titles),
+                       frozenset(later))
 
 
 def collect_evidence_from_files(paths: Iterable[Path]) -> RunEvidence:

@@ -172,7 +172,7 @@ def _page_known(header: Profile | None, layouts: list[EntryLayout], run: RunEvid
     return Known(run, frozenset(names), frozenset(tokens), frozenset(words), frozenset(titles))
 
 
-def _entry(meta: dict[str, object], layout: EntryLayout, known: Known
+def _entry(meta: dict[str, object], layout: EntryLayout, known: Known, *, explain: bool
            ) -> tuple[Paper | Problem, GluedSplit | None, Problem | None]:
     """The entry's paper (or why it was left out), its split if glued, a warning if unsure."""
     line = int(meta["line"])  # type: ignore[call-overload]
@@ -189,7 +189,7 @@ def _entry(meta: dict[str, object], layout: EntryLayout, known: Known
         authors = [clean(a) for a in raw_authors]
         affiliations = [clean(a) for a in raw_affiliations]
     else:
-        split = split_glued(clean(layout.first.text), known)
+        split = split_glued(clean(layout.first.text), known, explain=explain)
         best = split.best
         if best is None:
             return _cut_off(line, layout.first.text), split, None
@@ -223,9 +223,10 @@ def _cut_off(line: int, title: str) -> Problem:
     return Problem(line=line, message=f"entry cut off before its authors (title {title[:60]!r}); left out")
 
 
-def read_text(text: str, *, as_of: dt.date, file: str = "<text>", names: Evidence = frozenset()
-              ) -> Reading:
-    """Parse one page's text, keeping how each glued line was split."""
+def read_text(text: str, *, as_of: dt.date, file: str = "<text>", names: Evidence = frozenset(),
+              explain: bool = False) -> Reading:
+    """Parse one page's text, keeping how each glued line was split (with ``explain``, every
+    candidate is scored, even on lines with only one that can be taken)."""
     run = as_evidence(names)
     page_lines = lines(text)
     first_meta = next((i for i, ln in enumerate(page_lines) if is_meta_line(ln.text)), len(page_lines))
@@ -233,7 +234,9 @@ def read_text(text: str, *, as_of: dt.date, file: str = "<text>", names: Evidenc
     found = list(entries(page_lines[first_meta:]))
     style = page_style([groups for _meta, groups in found])
     layouts = [entry_layout(groups, style) for _meta, groups in found]
-    known = _page_known(profile, layouts, run)
+    # What the page itself prints unambiguously is only needed if it has a glued line.
+    has_glued = any(layout.shape is Shape.GLUED for layout in layouts)
+    known = _page_known(profile, layouts, run) if has_glued else Known(run)
     papers: list[Paper] = []
     warnings: list[Problem] = []
     glued: list[GluedLine] = []
@@ -242,7 +245,7 @@ def read_text(text: str, *, as_of: dt.date, file: str = "<text>", names: Evidenc
         if date_problem:
             problems.append(Problem(line=meta_line.number, message=date_problem))
             continue
-        result, split, warning = _entry(meta, layout, known)
+        result, split, warning = _entry(meta, layout, known, explain=explain)
         if split is not None and layout.first is not None:
             glued.append(GluedLine(layout.first.number, split))
         if warning is not None:
@@ -273,11 +276,12 @@ def parse_text(text: str, *, as_of: dt.date, file: str = "<text>", names: Eviden
 
 
 def read_file(path: str | Path, *, as_of: dt.date, names: Evidence = frozenset(),
-              display: str | None = None) -> Reading:
+              display: str | None = None, explain: bool = False) -> Reading:
     """:func:`read_text` on a file. Raises :class:`InputError` for missing, binary or
     non-UTF-8 files."""
     shown = display if display is not None else str(path)
-    return read_text(read_page_text(path, shown=shown), as_of=as_of, file=shown, names=names)
+    return read_text(read_page_text(path, shown=shown), as_of=as_of, file=shown, names=names,
+                     explain=explain)
 
 
 def parse_file(path: str | Path, *, as_of: dt.date, names: Evidence = frozenset(),

@@ -25,7 +25,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from scholarkg.names import (
     APOSTROPHES,
@@ -49,11 +50,13 @@ TITLE_HUMP = 1.5  # an inner capital left in the title near the cut ("GraphDe", 
 MOVED_PIECE = 2.0  # per comma-separated piece that would be title here but a name elsewhere
 TITLE_APOSTROPHE = 2.0  # the title would end inside a word at its apostrophe ("O'|Brien")
 LONE_PUNCTUATION = 2.0  # the title would end in an opening quote or bracket
-STRONG = KNOWN_NAME  # at least this much from (1) or (2) overrides the hyphen and capitals rules
+AFTER_CLOSING = 3.0  # the title would end in "?Ja" or ")Cri": a name's start after closing punctuation
 UNCERTAIN_MARGIN = 2.0
 
 # A letter that is not ASCII lower case, right after a non-space: where a name may start.
 _START = re.compile(r"(?<=\S)[^\W\d_a-z]")
+_AFTER_CLOSING = re.compile(r"[?!)\]}\"'’”»]([^\W\d_]+)$")
+_NOT_IN_NAME = re.compile(r"[^\w\s'’ʼ.‐-]|[\d_]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +85,11 @@ class Known:
         return digest in self.titles or digest in self.run.titles
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """One way to read the glued line, with the evidence for and against it."""
+class Candidate(NamedTuple):
+    """One way to read the glued line, with the evidence for and against it.
+
+    (Named tuples, not dataclasses: a run builds one per glued line, and they are cheaper.)
+    """
 
     at: int  # where the first author starts, in the line without its et al./affiliations
     title: str
@@ -95,14 +100,13 @@ class Candidate:
     refused: str | None = None  # why it cannot be taken (hyphen, capitals) without strong evidence
 
 
-@dataclass(frozen=True, slots=True)
-class GluedSplit:
+class GluedSplit(NamedTuple):
     """Every candidate of one glued line, best first; ``best`` is the reading taken."""
 
     text: str
     et_al: bool
     affiliations: tuple[str, ...]
-    candidates: tuple[Candidate, ...] = field(default=())
+    candidates: tuple[Candidate, ...] = ()
 
     @property
     def best(self) -> Candidate | None:
@@ -131,7 +135,10 @@ def _title_tail_cost(word: str) -> float:
     tail = len(word) - i
     if not (2 <= tail <= 3 and is_upper(word[i])):
         return 0.0
-    return SHORT_TITLE_TAIL if i == 0 or word[i - 1].islower() else 0.0
+    if i == 0 or word[i - 1].islower():
+        return SHORT_TITLE_TAIL
+    # "FIGDKo" (the start of "KoRitt") but not the plural of an acronym ("LLMs")
+    return SHORT_TITLE_TAIL if is_upper(word[i - 1]) and word[i + 1 :] != "s" else 0.0
 
 
 def _score(title: str, region: str, authors: tuple[str, ...], first_word: str,
@@ -173,6 +180,12 @@ def _score(title: str, region: str, authors: tuple[str, ...], first_word: str,
     if tail:
         score -= tail
         notes.append(f"-{tail:g} title would end in {title_word!r}")
+    after = _AFTER_CLOSING.search(title_word)
+    if after and after.group(0)[0] in APOSTROPHES and title_word[0] not in APOSTROPHES:
+        after = None  # "O'Brien", "L'Art": an apostrophe inside a word, not a closing quote
+    if after:
+        score -= AFTER_CLOSING
+        notes.append(f"-{AFTER_CLOSING:g} title would end in {after.group(1)!r} after {after.group(0)[0]!r}")
     if not any(ch.isalnum() for ch in title_word):
         score -= LONE_PUNCTUATION
         notes.append(f"-{LONE_PUNCTUATION:g} title would end in a lone {title_word!r}")
@@ -185,20 +198,39 @@ def _score(title: str, region: str, authors: tuple[str, ...], first_word: str,
     return score, tuple(notes), strong
 
 
-def split_glued(text: str, known: Known) -> GluedSplit:
-    """Score every place the author list could start on the glued line ``text`` (cleaned)."""
+def _name_may_start_after(piece: str) -> int:
+    """Where the last character that no name holds is (a digit, a colon, a bracket), plus one.
+
+    Combining marks (Thai, Devanagari vowel signs) are not ``\\w`` to ``re``, so a match on
+    one is skipped."""
+    backwards = piece[::-1]
+    for match in _NOT_IN_NAME.finditer(backwards):
+        if unicodedata.category(match.group())[0] != "M":
+            return len(piece) - match.start()
+    return 1
+
+
+def split_glued(text: str, known: Known, *, explain: bool = False) -> GluedSplit:
+    """Score every place the author list could start on the glued line ``text`` (cleaned).
+
+    A line with a single place that can be taken is not scored unless ``explain`` (most lines
+    of a run are like that, and scoring is what costs); it is marked as the only candidate.
+    """
     body, et_al, affiliations = strip_author_tail(text)
     pieces = body.split(", ")
+    names = [piece.strip() for piece in pieces]
     # The pieces after the one holding the junction are whole names.
     p_min = len(pieces) - 1
-    while p_min > 0 and name_shape(pieces[p_min].strip()).ok:
+    while p_min > 0 and name_shape(names[p_min]).ok:
         p_min -= 1
     offset = region_start = sum(len(pieces[i]) + 2 for i in range(p_min))
-    candidates: list[Candidate] = []
+    found: list[tuple[int, int, str, tuple[str, ...], str | None]] = []
     for p in range(p_min, len(pieces)):
         piece = pieces[p]
-        later = tuple(a.strip() for a in pieces[p + 1 :] if a.strip())
-        for match in _START.finditer(piece):
+        later: tuple[str, ...] | None = None
+        # A name holds letters, marks, spaces, apostrophes, hyphens and dots only: the author
+        # list cannot start before the last other character (a digit, a colon, a bracket).
+        for match in _START.finditer(piece, _name_may_start_after(piece)):
             k = match.start()
             ch, base = piece[k], k - 1
             while base > 0 and unicodedata.category(piece[base])[0] == "M":
@@ -209,24 +241,36 @@ def split_glued(text: str, known: Known) -> GluedSplit:
             first = piece[k:].strip()
             if not can_start_name(first[0]) or not name_shape(first).ok:
                 continue
-            title = body[: offset + k]
-            authors = (first, *later)
-            first_word = first.split(" ", 1)[0]
-            score, notes, strong = _score(title, body[region_start : offset + k], authors,
-                                          first_word, known)
-            if p > p_min:
-                score -= MOVED_PIECE * (p - p_min)
-                notes = (*notes, f"-{MOVED_PIECE * (p - p_min):g} {p - p_min} more comma "
-                                 "piece(s) in the title than the earliest reading")
             refused = None
             if prev in HYPHENS:
                 refused = "inside a hyphenated word"
             elif k + 1 < len(piece) and is_upper(piece[k + 1]):
                 refused = "inside a run of capitals"
-            if refused and strong:
-                notes = (*notes, f"({refused}, but taken on strong evidence)")
-                refused = None
-            candidates.append(Candidate(offset + k, title, authors, score, notes, strong, refused))
+            if later is None:
+                later = tuple(name for name in names[p + 1 :] if name)
+            found.append((p, offset + k, first, later, refused))
         offset += len(piece) + 2
+    candidates: list[Candidate] = []
+    open_ = [f for f in found if f[4] is None]
+    if len(open_) == 1 and not explain:
+        # One place that can be taken: only strong evidence for a refused place could change
+        # that, so only that is checked.
+        p, at, first, later, _ = open_[0]
+        candidates.append(Candidate(at, body[:at], (first, *later), 0.0, ("the only candidate",),
+                                    False))
+        found = [f for f in found if f[4] is not None and (known.name(f[2]) or known.title(body[: f[1]]))]
+    for p, at, first, later, refused in found:
+        title = body[:at]
+        authors = (first, *later)
+        score, notes, strong = _score(title, body[region_start:at], authors, first.split(" ", 1)[0],
+                                      known)
+        if p > p_min:
+            score -= MOVED_PIECE * (p - p_min)
+            notes = (*notes, f"-{MOVED_PIECE * (p - p_min):g} {p - p_min} comma piece(s) that "
+                             "could be names read as title")
+        if refused and strong:
+            notes = (*notes, f"({refused}, but taken on strong evidence)")
+            refused = None
+        candidates.append(Candidate(at, title, authors, score, notes, strong, refused))
     candidates.sort(key=lambda c: (c.refused is not None, -c.score, c.at))
     return GluedSplit(text, et_al, tuple(affiliations), tuple(candidates))

@@ -113,10 +113,10 @@ class _Names:
         rng = self.rng
         name = self.plain()
         tokens = name.split()
-        if not all(t[:1].isupper() for t in tokens):
+        if not all(t[:1].isupper() for t in tokens) or not _capitalised_script(name):
             return name
         donor = self.plain().split()[-1]
-        if not all(ch.isascii() or ch.lower() != ch.upper() for ch in donor):
+        if not _capitalised_script(donor):
             return name  # reshape with capitalised scripts only
         kind = rng.randrange(6)
         i = rng.randrange(len(tokens))
@@ -134,6 +134,11 @@ class _Names:
         else:  # O'Brien shape: one letter, apostrophe, capitalised rest
             tokens[-1] = donor[0].upper() + "'" + tokens[-1]
         return " ".join(tokens)
+
+
+def _capitalised_script(text: str) -> bool:
+    """Every letter is a Latin one with an upper and a lower case (reshaping mixes two names)."""
+    return all(ch.lower() != ch.upper() and ord(ch) < 0x250 for ch in text if ch.isalpha())
 
 
 def _printed(name: str, rng: random.Random, *, hostile: float) -> str:
@@ -203,7 +208,7 @@ class _Titles:
         if kind == 9:  # iPhone, mRNA
             return self.en.word()[:1] + rng.choice((self._word(), self._acronym()))
         if kind == 10:
-            return self._acronym() + self._word().lower()[:3].capitalize()  # SGLang shape
+            return self._acronym() + self._word()  # XGBoost, BERTScore
         return self._word() + "?"
 
     def title(self) -> str:
