@@ -275,6 +275,16 @@ def test_check_records_rejects_the_same_records_with_either_validator() -> None:
             record.shared.append((positions[1][0], SKG.position, positions[0][2]))
         else:
             record.shared.append((positions[0][0], SKG.position, Literal("2026-01-01", datatype=_XSD.date)))
+    # a paper typed only through a subclass, with two authorships at one position: the query
+    # is given the subclass's rdf:type triples too
+    preprint = URIRef("https://example.org/Preprint")
+    page_triples.append((preprint, RDFS.subClassOf, SCHEMA.ScholarlyArticle))
+    wide = next(r for r in papers[9:] if sum(1 for t in r.triples() if t[1] == SKG.position) > 1)
+    typed = (wide.subject, RDF.type, SCHEMA.ScholarlyArticle)
+    assert typed in wide.shared
+    wide.shared[wide.shared.index(typed)] = (wide.subject, RDF.type, preprint)
+    positions = [t for t in wide.triples() if t[1] == SKG.position]
+    wide.shared.append((positions[1][0], SKG.position, positions[0][2]))
     outcomes = {}
     for validator in ("fast", "pyshacl"):
         kept, rejected, unattributed = check_records(page_triples, records, validator=validator)
@@ -284,7 +294,9 @@ def test_check_records_rejects_the_same_records_with_either_validator() -> None:
             unattributed,
         )
     assert outcomes["fast"] == outcomes["pyshacl"]
-    assert len(outcomes["fast"][1]) >= 5
+    assert len(outcomes["fast"][1]) >= 6
+    rejections = dict(outcomes["fast"][1])
+    assert any("share position" in v.message for v in rejections[wide.label])
 
 
 def test_export_writes_the_same_bytes_with_either_validator(tmp_path: Path) -> None:

@@ -98,6 +98,9 @@ class Compiled:
     # every predicate the queries read: a caller holding the triples may give the queries only
     # those (loading a whole batch into a store for them cost as much as the engine's run)
     query_predicates: frozenset[str] = frozenset()
+    # the target classes of the queries' shapes: of the rdf:type triples, the queries read only
+    # those whose class is one of these or has an rdfs:subClassOf triple of its own
+    query_classes: frozenset[str] = frozenset()
 
 
 def compile_shapes(shapes: Graph) -> Compiled:
@@ -107,6 +110,7 @@ def compile_shapes(shapes: Graph) -> Compiled:
     core += shapes
     queries = []
     predicates: set[str] = set()
+    classes: set[str] = set()
     for shape, constraint in sorted(shapes.subject_objects(SH.sparql)):
         select = shapes.value(constraint, SH.select)
         text, reads = WHOLE_GRAPH_CHECKS.get((str(constraint), str(select)), (None, frozenset()))
@@ -123,9 +127,10 @@ def compile_shapes(shapes: Graph) -> Compiled:
                               None if message is None else str(message),
                               text % {"target": targets[0]}))
         predicates |= reads
+        classes.add(str(targets[0]))
         core.remove((shape, SH.sparql, constraint))
     return Compiled(shacl.Shapes.from_text(core.serialize(format="nt"), format="ntriples"),
-                    tuple(queries), frozenset(predicates))
+                    tuple(queries), frozenset(predicates), frozenset(classes))
 
 
 def _nt(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
@@ -142,7 +147,8 @@ def validate(compiled: Compiled, ntriples: str, *, store: ox.Store | None = None
     """Validate N-Triples text: conformance, the violations, and (``report``) the SHACL report
     as N-Triples. For the queries, ``store`` may already hold the same graph (its default graph
     or the union of its graphs), or ``query_ntriples`` its triples with the predicates in
-    :attr:`Compiled.query_predicates`; otherwise ``ntriples`` is loaded into a store."""
+    :attr:`Compiled.query_predicates` (rdf:type only as :attr:`Compiled.query_classes` says);
+    otherwise ``ntriples`` is loaded into a store."""
     outcome = compiled.core.validate_text(ntriples, format="ntriples", allow_warnings=True)
     results = [
         Result(r.focus_node, r.path, r.source_shape, r.component, r.message, r.value, r.value_plain)

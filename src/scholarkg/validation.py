@@ -20,6 +20,7 @@ from typing import Literal
 import pyoxigraph as ox
 import pyshacl
 from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
 from scholarkg import fast_shacl
@@ -153,15 +154,21 @@ def _validate_triples(triples: Sequence[Triple], *, validator: Validator) -> Out
         for triple in triples:
             graph.add(triple)
         return _pyshacl(graph)
-    read = _query_predicates()
+    read, classes = _query_filter()
+    classes = classes | {s for s, p, _ in triples if p == RDFS.subClassOf}
     lines = [f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in triples]
-    queried = [line for line, triple in zip(lines, triples, strict=True) if triple[1] in read]
+    queried = [line for line, (_, p, o) in zip(lines, triples, strict=True)
+               if p in read and (p != RDF.type or o in classes)]
     return _fast("".join(lines), query_ntriples="".join(queried))
 
 
 @cache
-def _query_predicates() -> frozenset[URIRef]:
-    return frozenset(URIRef(p) for p in _compiled().query_predicates)
+def _query_filter() -> tuple[frozenset[URIRef], frozenset[URIRef]]:
+    """The predicates the fast validator's queries read, and the classes whose rdf:type
+    triples they need (plus any class with an rdfs:subClassOf triple in the batch)."""
+    compiled = _compiled()
+    return (frozenset(URIRef(p) for p in compiled.query_predicates),
+            frozenset(URIRef(c) for c in compiled.query_classes))
 
 
 def _read_with_rdflib(paths: Sequence[Path]) -> Graph:
