@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -19,7 +20,7 @@ from typing import Any
 import click
 
 from scholarkg import __version__
-from scholarkg.errors import InputError, ScholarkgError, UsageError
+from scholarkg.errors import InputError, ScholarkgError, Terminated, UsageError, clip
 from scholarkg.export import ExportOptions
 from scholarkg.export import export as export_graph
 from scholarkg.http import DEFAULT_MAX_BYTES
@@ -46,16 +47,23 @@ EXIT_PROBLEMS = 1
 EXIT_NO_INPUT = 3
 
 
+# What an interrupt leaves behind, said in the one line printed for it; a command that writes
+# sets it (export: whether its outputs were already in place).
+_INTERRUPT_NOTE = "scholarkg.interrupt_note"
+
+
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ScholarkgError as exc:
-            click.echo(f"Error: {exc.message}", err=True)
+            click.echo(f"Error: {clip(exc.message)}", err=True)
             ctx.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("Interrupted; nothing was written.", err=True)
-            ctx.exit(130)
+        except KeyboardInterrupt as exc:
+            signum = signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT
+            note = ctx.meta.get(_INTERRUPT_NOTE, "stopped")
+            click.echo(f"Interrupted by {signum.name}; {note}.", err=True)
+            ctx.exit(128 + signum)
 
 
 def _as_of_option(func: Any) -> Any:
@@ -92,7 +100,7 @@ def cli() -> None:
     Typical run: `scholarkg export PAGES/ -o graph.ttl`, then
     `scholarkg query coauthors --data graph.ttl --param author="Jane Doe"`.
     Exit codes: 0 ok, 1 problems found, 2 usage error, 3 no readable input,
-    4 remote service failed, 5 output not written.
+    4 remote service failed, 5 output not written, 130/143 interrupted.
     """
 
 
@@ -155,7 +163,7 @@ def parse(paths: Sequence[str], as_of: dt.datetime | None, as_json: bool, explai
         page = reading.page
         for problem in (*page.problems, *page.warnings):
             where = f"{page.file}:{problem.line}" if problem.line else page.file
-            click.echo(f"Warning: {where}: {problem.message}", err=True)
+            click.echo(f"Warning: {where}: {clip(problem.message)}", err=True)
         problems += len(page.problems)
         if explain:
             click.echo("\n".join(_explain_lines(page.file, reading.glued)))
@@ -263,8 +271,14 @@ def export(paths: Sequence[str], output: Path | None, fmt: str | None, base: str
         raise UsageError("give -o/--output FILE, --store DIR, or both")
     options = ExportOptions(as_of=_resolve_as_of(as_of), base=base, validate=not no_validate,
                             jobs=jobs, generated_at=_generated_at(), validator=validator)
+    meta = click.get_current_context().meta
+    meta[_INTERRUPT_NOTE] = "nothing was written; earlier outputs are as they were"
+
+    def committed() -> None:
+        meta[_INTERRUPT_NOTE] = "the new outputs had already been written in full"
+
     report = export_graph(paths, output=output, fmt=fmt, options=options, store_dir=store_dir,
-                          progress_start=_progress_factory("Exporting"))
+                          progress_start=_progress_factory("Exporting"), on_commit=committed)
     for notice in report.files_refused:
         click.echo(f"Error: {notice}", err=True)
     for notice in report.problems:
@@ -584,5 +598,12 @@ def plot_topic_papers(topic: str, output: Path, data: Sequence[Path], store_dir:
                    f"the papers per year of {topic} ({sum(papers)} papers)")
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
 def main() -> None:
+    """Run the command. SIGTERM unwinds like Ctrl-C (exit 143 instead of 130)."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _terminate)
     cli(prog_name="scholarkg")

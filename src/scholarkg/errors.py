@@ -10,7 +10,8 @@ Exit codes are documented in the README:
 * 2 — usage error (bad option or parameter; click uses 2 as well)
 * 3 — input could not be read at all (no usable input file)
 * 4 — a remote service (SPARQL endpoint, graph store) failed or refused the request
-* 5 — output could not be written
+* 5 — output could not be written (every earlier output left as it was)
+* 130, 143 — interrupted by SIGINT (Ctrl-C) or SIGTERM (the CLI; see :class:`Terminated`)
 """
 
 from __future__ import annotations
@@ -43,6 +44,12 @@ def clip(message: str, *, limit: int = QUOTE_LIMIT) -> str:
     if len(message) > MESSAGE_LIMIT:
         message = f"{message[:MESSAGE_LIMIT]}… ({len(message) - MESSAGE_LIMIT:,} more characters)"
     return message
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Python raises KeyboardInterrupt for SIGINT (the CLI installs the
+    handler), so that both unwind the same way: every ``finally`` runs, temporary files go, and
+    the CLI prints one line and exits 143 instead of 130."""
 
 
 class ScholarkgError(Exception):

@@ -10,7 +10,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
+import secrets
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -93,52 +94,122 @@ def nquads(triples: Iterable[tuple[Node, Node, Node]], graph: str | None = None)
     return "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)}{end}" for s, p, o in triples)
 
 
+class StagedFile:
+    """A new version of ``path``, written to a temporary file beside it, moved into place by
+    :meth:`commit`; until then (and for good after :meth:`discard`) ``path`` is as it was.
+
+    The file gets the mode a plain ``open(path, "w")`` would give it: an existing file keeps
+    its mode, a new one gets 0666 less the umask (``os.open`` applies the umask; ``mkstemp``
+    would make it 0600 whatever the umask). A symlinked ``path`` is written through to its
+    target, so the link stays a link. Raises :class:`OutputError` when the file cannot be
+    created.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        # Through a symlink (even a dangling one) to the file it names.
+        self.target = Path(os.path.realpath(self.path)) if self.path.is_symlink() else self.path
+        self.tmp: Path | None = None  # named before it exists: an interrupt may come any time
+        self.handle: BinaryIO | None = None
+
+    def open(self) -> BinaryIO:
+        """Create the temporary file (separate from ``__init__``, so that whoever holds this
+        object can :meth:`discard` it even when an interrupt lands inside this call)."""
+        path = self.path
+        directory = self.target.parent if str(self.target.parent) else Path(".")
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot create the folder {directory}: {exc.strerror}") from None
+        try:
+            mode = stat.S_IMODE(os.stat(self.target).st_mode)
+        except OSError:
+            mode = None
+        fd = -1
+        for _ in range(100):
+            self.tmp = directory / f".{self.target.name}.{secrets.token_hex(4)}.part"
+            try:
+                fd = os.open(self.tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+                break
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                self.tmp = None
+                raise OutputError(f"{path}: cannot write here: {exc.strerror}") from None
+        if fd < 0:
+            self.tmp = None
+            raise OutputError(f"{path}: cannot write here: no free temporary name")
+        self.handle = os.fdopen(fd, "wb")
+        if mode is not None:
+            os.fchmod(fd, mode)
+        return self.handle
+
+    def finish(self) -> None:
+        """Flush the content to disk (everything that can fail, before any rename)."""
+        assert self.handle is not None
+        try:
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+            self.handle.close()
+        except OSError as exc:
+            self.discard()
+            raise OutputError(f"{self.path}: write failed: {exc.strerror or exc}") from None
+
+    def commit(self) -> None:
+        """Move the finished file into place (one rename: readers see the old or the new file)."""
+        if self.handle is not None and not self.handle.closed:
+            self.finish()
+        assert self.tmp is not None
+        try:
+            os.replace(self.tmp, self.target)
+        except OSError as exc:
+            self.discard()
+            raise OutputError(f"{self.path}: write failed: {exc.strerror or exc}") from None
+
+    def discard(self) -> None:
+        """Forget the new version; ``path`` stays as it was. Safe to call more than once."""
+        if self.handle is not None:
+            with contextlib.suppress(OSError):
+                self.handle.close()
+        if self.tmp is not None:
+            self.tmp.unlink(missing_ok=True)
+
+
 @contextlib.contextmanager
 def atomic_output(path: Path) -> Iterator[BinaryIO]:
-    """Write to a temporary file beside ``path`` and move it into place only on success.
+    """Write ``path`` through a :class:`StagedFile`: it is replaced only if the block succeeds.
 
     An interrupted or failed write leaves no partial file and keeps any earlier file intact.
     """
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
+    staged = StagedFile(path)
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot create the folder {directory}: {exc.strerror}") from None
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write here: {exc.strerror}") from None
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        yield staged.open()
+        staged.finish()
+        staged.commit()
     except BaseException as exc:
-        tmp.unlink(missing_ok=True)
+        staged.discard()
         if isinstance(exc, OSError):
             raise OutputError(f"{path}: write failed: {exc.strerror or exc}") from None
         raise
 
 
-def dump_store(store: ox.Store, path: Path, fmt: str, *, base: str) -> None:
+def dump_to(store: ox.Store, handle: BinaryIO, fmt: str, *, base: str) -> None:
     """Write the store: the whole dataset for TriG/N-Quads, the default graph otherwise."""
     kinds = ("paper", "authorship", "person", "org", "profile", "graph", "source")
     prefixes = {**PREFIXES, **{kind: f"{base}{kind}/" for kind in kinds}}
     rdf_format = FORMATS[fmt]
+    kwargs: dict[str, object] = {}
+    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+        kwargs["prefixes"] = prefixes
+    if fmt not in DATASET_FORMATS:
+        kwargs["from_graph"] = ox.DefaultGraph()
+    store.dump(handle, rdf_format, **kwargs)
 
-    def write(handle: BinaryIO) -> None:
-        kwargs: dict[str, object] = {}
-        if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-            kwargs["prefixes"] = prefixes
-        if fmt not in DATASET_FORMATS:
-            kwargs["from_graph"] = ox.DefaultGraph()
-        store.dump(handle, rdf_format, **kwargs)
 
+def dump_store(store: ox.Store, path: Path, fmt: str, *, base: str) -> None:
+    """Atomically write the store to ``path`` (see :func:`dump_to`)."""
     with atomic_output(path) as handle:
-        write(handle)
+        dump_to(store, handle, fmt, base=base)
 
 
 def write_with(path: Path, writer: Callable[[BinaryIO], None]) -> None:

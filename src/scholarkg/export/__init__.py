@@ -11,6 +11,8 @@ Oxigraph store that also writes the outputs. One module per stage:
 ``worker``          the per-chunk work: parse, map, validate, convert to N-Quads text
 ``merge``           the merge policy: first page in sorted order wins a single-valued fact
 ``void``            the VoID description and the summary's counts
+``outputs``         the file and the store staged beside their targets, committed together
+``signals``         keeping Ctrl-C and SIGTERM out of worker start-up and the commit
 ==================  ==========================================================================
 
 ``jobs > 1`` runs parse, map and validate in worker processes; the merge consumes their results

@@ -48,6 +48,7 @@ from scholarkg.errors import WorkerFailed
 from scholarkg.export import worker
 from scholarkg.export.merge import Merger
 from scholarkg.export.report import ExportOptions, ExportReport, Notice
+from scholarkg.export.signals import held, start_forkserver
 from scholarkg.export.void import fill_counts, void_quads
 from scholarkg.export.worker import ChunkWorker, PageResult, WorkerSettings
 from scholarkg.mapping import Minter, scheme_triples
@@ -100,14 +101,23 @@ class _Processes:
     """``jobs`` worker processes, each its own executor; chunk *i* goes to worker ``i % jobs``."""
 
     def __init__(self, settings: WorkerSettings, jobs: int) -> None:
+        self.settings, self.jobs = settings, jobs
+        self.executors: list[ProcessPoolExecutor] = []
+        self.pids: list[Future] = []  # type: ignore[type-arg]
+
+    def start(self) -> None:
+        """Start the processes, with signals held: a worker half-started when the parent quits
+        fails on the parent's vanished semaphores with a traceback of its own."""
         # forkserver, not fork: the parent holds an open Oxigraph store (threads, locks) that a
         # forked child could inherit mid-operation and deadlock on.
         context = multiprocessing.get_context("forkserver")
-        self.executors = [
-            ProcessPoolExecutor(1, mp_context=context, initializer=worker.start, initargs=(settings,))
-            for _ in range(jobs)
-        ]
-        self.pids: list[int] = []
+        with held():
+            start_forkserver(context)
+            for _ in range(self.jobs):
+                executor = ProcessPoolExecutor(1, mp_context=context, initializer=worker.start,
+                                               initargs=(self.settings,))
+                self.executors.append(executor)
+                self.pids.append(executor.submit(os.getpid))
 
     def _on(self, index: int) -> ProcessPoolExecutor:
         return self.executors[index % len(self.executors)]
@@ -117,7 +127,8 @@ class _Processes:
 
     def set_names(self, names: frozenset[str]) -> None:
         # Each executor runs its tasks in order, so every later step sees the names.
-        self.pids = [f.result() for f in [e.submit(worker.set_names, names) for e in self.executors]]
+        for future in [e.submit(worker.set_names, names) for e in self.executors]:
+            future.result()
 
     def map_chunk(self, index: int, sources: Sequence[Source]) -> Future:  # type: ignore[type-arg]
         return self._on(index).submit(worker.map_chunk, index, sources)
@@ -130,8 +141,9 @@ class _Processes:
         results are no longer wanted) rather than left to finish the chunk in hand."""
         if failed:
             for pid in self.pids:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGTERM)
+                if pid.done() and pid.exception() is None:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid.result(), signal.SIGTERM)
         for executor in self.executors:
             executor.shutdown(wait=True, cancel_futures=True)
 
@@ -173,6 +185,8 @@ def build(
     timings = report.timings
     failed = True
     try:
+        if isinstance(workers, _Processes):
+            workers.start()
         with timed(timings, "names"):
             name_sets = [workers.collect_names(i, chunk) for i, chunk in enumerate(chunks)]
             workers.set_names(frozenset().union(*(
@@ -190,8 +204,10 @@ def build(
     with timed(timings, "counts"):
         fill_counts(report, store, distinct=named_graphs)
     with timed(timings, "void"):
-        store.bulk_extend(void_quads(store, minter, distinct=named_graphs))
+        void = void_quads(store, minter, distinct=named_graphs)
+        store.bulk_extend(void)
         store.flush()
+    report.triples += len(void)  # the summary counts what the file holds (VoID triples are new)
     return report
 
 

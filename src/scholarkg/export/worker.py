@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import os
 import signal
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -165,11 +164,9 @@ def collect_names(sources: Sequence[Source]) -> set[str]:
     return _current().collect_names(sources)
 
 
-def set_names(names: frozenset[str]) -> int:
-    """Give this worker the run's names (between the two passes); returns its process id, which
-    the parent uses to stop it at once on an interrupt."""
+def set_names(names: frozenset[str]) -> None:
+    """Give this worker the run's names (between the two passes)."""
     _current().names = names
-    return os.getpid()
 
 
 def map_chunk(index: int, sources: Sequence[Source]) -> list[str]:
