@@ -57,7 +57,7 @@ MaxClientConnections = 10
 EnabledDavVSP = 0
 
 [SPARQL]
-ResultSetMaxRows = 100000
+ResultSetMaxRows = {max_rows}
 MaxQueryExecutionTime = 60
 MaxQueryCostEstimationTime = 400
 """
@@ -114,15 +114,16 @@ def _isql(port: int, password: str, statement: str) -> subprocess.CompletedProce
 
 
 @contextlib.contextmanager
-def running_virtuoso(location: Path) -> Iterator[VirtuosoServer]:
-    """Run ``virtuoso-t`` in the foreground on 127.0.0.1 with its files in ``location``."""
+def running_virtuoso(location: Path, *, max_rows: int = 100_000) -> Iterator[VirtuosoServer]:
+    """Run ``virtuoso-t`` in the foreground on 127.0.0.1 with its files in ``location``;
+    ``max_rows`` is its ``ResultSetMaxRows`` (the rows an HTTP answer is cut at)."""
     binary = virtuoso_binary()
     if binary is None:
         raise RuntimeError("virtuoso-t is not installed (apt-get install virtuoso-opensource-7-bin)")
     location.mkdir(parents=True, exist_ok=True)
     sql, http = _free_port(), _free_port()
     ini = location / "virtuoso.ini"
-    ini.write_text(_INI.format(d=location, sql=sql, http=http), encoding="utf-8")
+    ini.write_text(_INI.format(d=location, sql=sql, http=http, max_rows=max_rows), encoding="utf-8")
     process = subprocess.Popen(
         [binary, "-c", str(ini), "-f"], cwd=location, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
