@@ -10,6 +10,8 @@ type from ``/search.json``. The store is opened read-only and every route only r
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import pyoxigraph as ox
 from markupsafe import Markup
+from matplotlib.figure import Figure
 from rdflib import Graph, Literal, URIRef
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -41,6 +44,7 @@ from scholarkg.serve.sparql import UPDATE_REFUSED, accepted_types, answer
 __all__ = ["AppConfig", "create_app"]
 
 _HERE = Path(__file__).resolve().parent
+PICTURE_CACHE = 256
 _RDF_TYPES = {
     "text/turtle": ("turtle", "text/turtle; charset=utf-8"),
     "application/x-turtle": ("turtle", "text/turtle; charset=utf-8"),
@@ -73,6 +77,19 @@ class _Site:
         env.filters["href"] = self.path_of
         env.globals["version"] = __version__
         env.globals["short"] = self.short
+        self._pictures: OrderedDict[tuple[str, str], Markup] = OrderedDict()
+
+    def picture(self, what: str, iri: URIRef, draw: Callable[[], Figure]) -> Markup:
+        """An entity's picture as inline SVG, drawn once: the store is read-only, so a picture
+        never changes while the app runs (the last ``PICTURE_CACHE`` are kept)."""
+        key = (what, str(iri))
+        cached = self._pictures.get(key)
+        if cached is None:
+            cached = _inline(render(draw()))
+            self._pictures[key] = cached
+            while len(self._pictures) > PICTURE_CACHE:
+                self._pictures.popitem(last=False)
+        return cached
 
     def path_of(self, iri: str | URIRef | None) -> str | None:
         """The local path that serves ``iri`` (``/id/...``, ``/arxiv/...``), or None."""
@@ -170,8 +187,10 @@ def create_app(config: AppConfig) -> Starlette:
             variants = [data.Named(e.iri, e.name) for e in site.index.variants_of(iri)]
             view = data.author_view(site.engine, iri, variants=variants, link=site.path_of)
             if view is not None:
-                network = _inline(render(coauthor_network_figure(view.network, prefix="network")))
-                chart = _inline(render(topics_over_time_figure(view.topics, prefix="topics")))
+                network = site.picture("network", iri, lambda: coauthor_network_figure(view.network,
+                                                                                       prefix="network"))
+                chart = site.picture("topics", iri, lambda: topics_over_time_figure(view.topics,
+                                                                                    prefix="topics"))
                 return page(request, "person.html", title=view.name, view=view, network=network,
                             chart=chart, iri=iri, shown=len(view.network.coauthors))
         elif kind == "paper":
@@ -181,7 +200,8 @@ def create_app(config: AppConfig) -> Starlette:
         elif kind == "topic":
             topic = data.topic_view(site.engine, iri)
             if topic is not None:
-                chart = _inline(render(papers_per_year_figure(topic.years, topic.per_year, prefix="papers")))
+                chart = site.picture("papers", iri, lambda: papers_per_year_figure(
+                    topic.years, topic.per_year, prefix="papers"))
                 return page(request, "topic.html", title=f"{topic.notation} {topic.label}", view=topic,
                             chart=chart, iri=iri)
         elif kind == "org":
