@@ -16,7 +16,7 @@ import httpx
 import pytest
 from rdflib import Graph, Namespace, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, PROV
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
 from scholarkg.cli import cli
@@ -276,3 +276,15 @@ def test_topic_page_ranks_authors_and_counts_papers_per_year(exported, server):
     years = sorted({int(str(graph.value(p, DCTERMS.issued))[:4]) for p in papers})
     shown = re.findall(r'id="papers-year-(\d{4})"', _section(page, "papers-per-year"))
     assert [int(y) for y in shown] == years
+
+
+def test_an_iri_only_pointed_at_answers_with_what_points_at_it(exported, server):
+    _, graph = exported
+    source = next(o for o in graph.objects(None, PROV.wasDerivedFrom) if "/id/source/" in str(o))
+    response = httpx.get(server + _path(source), headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    expected = Graph()
+    for s, p in graph.subject_predicates(source):
+        expected.add((s, p, source))
+    assert isomorphic(Graph().parse(data=response.text, format="turtle"), expected)
+    assert httpx.get(server + _path(source)).status_code == 200

@@ -160,7 +160,9 @@ def create_app(config: AppConfig) -> Starlette:
                                     for e in entries[:8]] for kind, entries in hits.items()})
 
     def rdf_answer(iri: URIRef, mime: str) -> Response:
-        triples = data.triples_about(site.engine, iri)
+        triples: list = data.triples_about(site.engine, iri)
+        if not triples:  # a node only pointed at (a page's source): what points at it
+            triples = [(s, p, iri) for s, p in data.links_about(site.engine, iri, limit=10_000)]
         if not triples:
             return Response(f"nothing is known about <{iri}>\n", status_code=404, media_type="text/plain")
         graph = Graph(bind_namespaces="none")
