@@ -276,6 +276,9 @@ def test_topic_page_ranks_authors_and_counts_papers_per_year(exported, server):
     years = sorted({int(str(graph.value(p, DCTERMS.issued))[:4]) for p in papers})
     shown = re.findall(r'id="papers-year-(\d{4})"', _section(page, "papers-per-year"))
     assert [int(y) for y in shown] == years
+    newest = sorted(papers, key=lambda p: str(graph.value(p, DCTERMS.title)))
+    newest.sort(key=lambda p: str(graph.value(p, DCTERMS.issued)), reverse=True)
+    assert _link_texts(_section(page, "recent")) == [str(graph.value(p, DCTERMS.title)) for p in newest[:30]]
 
 
 def test_an_iri_only_pointed_at_answers_with_what_points_at_it(exported, server):

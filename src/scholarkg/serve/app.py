@@ -38,7 +38,7 @@ from scholarkg.plot import coauthor_network_figure, papers_per_year_figure, rend
 from scholarkg.queries import get_query, list_queries, run_query
 from scholarkg.results import format_results
 from scholarkg.serve import data
-from scholarkg.serve.index import Entry, NameIndex
+from scholarkg.serve.index import Catalogue, Entry
 from scholarkg.serve.sparql import UPDATE_REFUSED, accepted_types, answer
 
 __all__ = ["AppConfig", "create_app"]
@@ -71,7 +71,10 @@ class _Site:
         self.store = config.store
         self.engine = OxigraphEngine(config.store)
         self.base = config.base if config.base.endswith(("/", "#", ":")) else config.base + "/"
-        self.index = NameIndex.build(self.engine)
+        self.index = Catalogue.build(config.store)
+        self.index.warm(topic=(data.TOPIC_AUTHORS, data.TOPIC_RECENT),
+                        org=(data.ORG_PEOPLE, data.ORG_PAPERS))
+        render(papers_per_year_figure([2000], [1]))  # matplotlib loads its fonts here, not on a first page
         self.templates = Jinja2Templates(directory=str(_HERE / "templates"))
         env = self.templates.env
         env.filters["href"] = self.path_of
@@ -200,14 +203,14 @@ def create_app(config: AppConfig) -> Starlette:
             if paper is not None:
                 return page(request, "paper.html", title=paper.title, view=paper, iri=iri)
         elif kind == "topic":
-            topic = data.topic_view(site.engine, iri)
+            topic = data.topic_view(site.engine, iri, catalogue=site.index)
             if topic is not None:
                 chart = site.picture("papers", iri, lambda: papers_per_year_figure(
                     topic.years, topic.per_year, prefix="papers"))
                 return page(request, "topic.html", title=f"{topic.notation} {topic.label}", view=topic,
                             chart=chart, iri=iri)
         elif kind == "org":
-            org = data.organisation_view(site.engine, iri)
+            org = data.organisation_view(site.engine, iri, catalogue=site.index)
             if org is not None:
                 return page(request, "org.html", title=org.name, view=org, iri=iri)
         elif kind == "authorship":
