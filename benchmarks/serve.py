@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import socket
@@ -55,8 +56,11 @@ def _get(client: httpx.Client, url: str, *, headers: dict[str, str] | None = Non
     started = time.perf_counter()
     response = client.get(url, headers=headers or {}, follow_redirects=False)
     wall = (time.perf_counter() - started) * 1000
-    match = re.search(r"dur=([0-9.]+)", response.headers.get("server-timing", ""))
+    timing = response.headers.get("server-timing", "")
+    match = re.search(r"app;dur=([0-9.]+)", timing)
+    cpu = re.search(r"cpu;dur=([0-9.]+)", timing)
     return {"url": url, "status": response.status_code, "server_ms": float(match[1]) if match else None,
+            "cpu_ms": float(cpu[1]) if cpu else None,
             "wall_ms": round(wall, 1), "bytes": len(response.content), "text": response.text}
 
 
@@ -131,16 +135,22 @@ def main(argv: list[str] | None = None) -> int:
     bad = [p for p in results if p["status"] not in (200, 303)]
     times = [p["server_ms"] for p in results if p["server_ms"] is not None]
     by_kind: dict[str, list[float]] = {}
+    cpu_by_kind: dict[str, list[float]] = {}
     for p in results:
         by_kind.setdefault(p["kind"], []).append(p["server_ms"])
+        cpu_by_kind.setdefault(p["kind"], []).append(p["cpu_ms"])
+    cpu_times = [p["cpu_ms"] for p in results]
     print(f"store {args.store}: {len(owners)} profile owners, {len(sample)} sampled (seed {args.seed}); "
-          f"server up in {startup:.1f} s (name index)")
-    print(f"{'page':<22} {'pages':>6} {'median ms':>10} {'worst ms':>9}")
+          f"server up in {startup:.1f} s (catalogue); load average {os.getloadavg()[0]:.1f}")
+    print(f"{'page':<22} {'pages':>6} {'median ms':>10} {'worst ms':>9} {'cpu median':>11} {'cpu worst':>10}")
     for kind, values in sorted(by_kind.items()):
-        print(f"{kind:<22} {len(values):>6} {statistics.median(values):>10.1f} {max(values):>9.1f}")
+        cpu = cpu_by_kind[kind]
+        print(f"{kind:<22} {len(values):>6} {statistics.median(values):>10.1f} {max(values):>9.1f} "
+              f"{statistics.median(cpu):>11.1f} {max(cpu):>10.1f}")
     worst = max(results, key=lambda p: p["server_ms"])
     over = [p for p in results if p["server_ms"] > TARGET_MS]
-    print(f"{'all':<22} {len(times):>6} {statistics.median(times):>10.1f} {max(times):>9.1f}")
+    print(f"{'all':<22} {len(times):>6} {statistics.median(times):>10.1f} {max(times):>9.1f} "
+          f"{statistics.median(cpu_times):>11.1f} {max(cpu_times):>10.1f}")
     print(f"worst: {worst['url']} ({worst['author']}) {worst['server_ms']:.1f} ms; "
           f"{len(over)} of {len(times)} pages over {TARGET_MS:.0f} ms; {len(bad)} answers not 200/303")
     print("saved-query pages (first run each):")
@@ -151,8 +161,11 @@ def main(argv: list[str] | None = None) -> int:
             "store": str(args.store), "owners": len(owners), "sampled": [n for _, n in sample],
             "seed": args.seed, "startup_seconds": round(startup, 2),
             "median_ms": statistics.median(times), "worst_ms": max(times), "over_target": len(over),
-            "by_kind": {k: {"pages": len(v), "median_ms": statistics.median(v), "worst_ms": max(v)}
-                        for k, v in by_kind.items()},
+            "cpu_median_ms": statistics.median(cpu_times), "cpu_worst_ms": max(cpu_times),
+            "load_average": os.getloadavg(),
+            "by_kind": {k: {"pages": len(v), "median_ms": statistics.median(v), "worst_ms": max(v),
+                            "cpu_median_ms": statistics.median(cpu_by_kind[k]),
+                            "cpu_worst_ms": max(cpu_by_kind[k])} for k, v in by_kind.items()},
             "pages": results, "queries": queries,
         }, indent=1), encoding="utf-8")
     return 0 if not over and not bad else 1
