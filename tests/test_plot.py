@@ -71,7 +71,7 @@ def test_topics_chart_has_the_years_of_the_papers(runner, exported, tmp_path):
     shown = [int(k.removeprefix("topics-year-")) for k in _ids(target.read_bytes())
              if k.startswith("topics-year-")]
     assert shown == years
-    bars = {k for k in _ids(target.read_bytes()) if k.startswith("topics-bar-")}
+    bars = {k for k in _ids(target.read_bytes()) if k.startswith("topics-topic-")}
     notations = {str(graph.value(c, SKOS.notation))
                  for p in papers for c in graph.objects(p, DCTERMS.subject)}
     assert {k.split("-")[2] for k in bars} == notations

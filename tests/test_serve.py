@@ -10,11 +10,13 @@ import csv
 import html
 import io
 import json
+import re
 
 import httpx
 import pytest
 from rdflib import Graph, Namespace, URIRef
 from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, PROV
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
 from scholarkg.cli import cli
@@ -217,3 +219,75 @@ def test_search_json_finds_people_papers_and_topics(exported, server):
     assert some_paper in [h["name"] for h in httpx.get(f"{server}/search.json",
                                                         params={"q": some_paper.lower()}).json()["paper"]]
     assert title
+
+
+def _section(page: str, ident: str) -> str:
+    start = page.index(f'id="{ident}"')
+    return page[start:page.index("</section>", start)]
+
+
+def _link_texts(fragment: str) -> list[str]:
+    return [html.unescape(t) for t in re.findall(r"<a [^>]*>([^<]*)</a>", fragment)]
+
+
+def test_author_page_shows_name_variants_with_the_coauthors_both_share(exported, server):
+    _, graph = exported
+    one, other = _person(graph, "Wen McKenzie"), _person(graph, "Wen J. McKenzie")
+
+    def coauthors(person):
+        return {o for p in graph.subjects(SCHEMA.author, person) for o in graph.objects(p, SCHEMA.author)
+                if o != person}
+
+    shared = sorted(str(graph.value(p, SCHEMA.name)) for p in coauthors(one) & coauthors(other))
+    assert shared
+    variants = _section(httpx.get(server + _path(one)).text, "variants")
+    assert _link_texts(variants) == ["Wen J. McKenzie", *shared]
+    assert f"{len(shared)} shared coauthors" in variants
+
+
+def test_paper_page_lists_authors_in_order_and_the_pages_that_list_it(exported, server):
+    _, graph = exported
+    paper = max(set(graph.subjects(SKG.authorship, None)),
+                key=lambda p: (len(set(graph.subjects(SKG.lists, p))), str(p)))
+    authorships = sorted(graph.objects(paper, SKG.authorship),
+                         key=lambda a: int(graph.value(a, SKG.position)))
+    page = httpx.get(server + _path(paper)).text
+    printed = [str(graph.value(a, SKG.printedName)) for a in authorships]
+    assert _link_texts(_section(page, "authors")) == printed
+    sources = sorted(str(graph.value(pg, DCTERMS.source)) for pg in graph.subjects(SKG.lists, paper))
+    assert len(sources) > 1
+    assert [t for t in _link_texts(_section(page, "pages")) if t.endswith(".txt")] == sources
+
+
+def test_topic_page_ranks_authors_and_counts_papers_per_year(exported, server):
+    _, graph = exported
+    topic = URIRef("https://w3id.org/scholarkg/arxiv/cs.LG")
+    papers = set(graph.subjects(DCTERMS.subject, topic))
+    counts: dict[str, int] = {}
+    for paper in papers:
+        for person in graph.objects(paper, SCHEMA.author):
+            name = str(graph.value(person, SCHEMA.name))
+            counts[name] = counts.get(name, 0) + 1
+    expected = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    page = httpx.get(server + "/arxiv/cs.LG").text
+    ranked = _section(page, "authors")
+    assert _link_texts(ranked) == [name for name, _ in expected]
+    assert f"{len(papers)} papers" in page
+    years = sorted({int(str(graph.value(p, DCTERMS.issued))[:4]) for p in papers})
+    shown = re.findall(r'id="papers-year-(\d{4})"', _section(page, "papers-per-year"))
+    assert [int(y) for y in shown] == years
+    newest = sorted(papers, key=lambda p: str(graph.value(p, DCTERMS.title)))
+    newest.sort(key=lambda p: str(graph.value(p, DCTERMS.issued)), reverse=True)
+    assert _link_texts(_section(page, "recent")) == [str(graph.value(p, DCTERMS.title)) for p in newest[:30]]
+
+
+def test_an_iri_only_pointed_at_answers_with_what_points_at_it(exported, server):
+    _, graph = exported
+    source = next(o for o in graph.objects(None, PROV.wasDerivedFrom) if "/id/source/" in str(o))
+    response = httpx.get(server + _path(source), headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    expected = Graph()
+    for s, p in graph.subject_predicates(source):
+        expected.add((s, p, source))
+    assert isomorphic(Graph().parse(data=response.text, format="turtle"), expected)
+    assert httpx.get(server + _path(source)).status_code == 200

@@ -10,6 +10,8 @@ type from ``/search.json``. The store is opened read-only and every route only r
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import pyoxigraph as ox
 from markupsafe import Markup
+from matplotlib.figure import Figure
 from rdflib import Graph, Literal, URIRef
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -35,12 +38,13 @@ from scholarkg.plot import coauthor_network_figure, papers_per_year_figure, rend
 from scholarkg.queries import get_query, list_queries, run_query
 from scholarkg.results import format_results
 from scholarkg.serve import data
-from scholarkg.serve.index import Entry, NameIndex
+from scholarkg.serve.index import Catalogue, Entry
 from scholarkg.serve.sparql import UPDATE_REFUSED, accepted_types, answer
 
 __all__ = ["AppConfig", "create_app"]
 
 _HERE = Path(__file__).resolve().parent
+PICTURE_CACHE = 256
 _RDF_TYPES = {
     "text/turtle": ("turtle", "text/turtle; charset=utf-8"),
     "application/x-turtle": ("turtle", "text/turtle; charset=utf-8"),
@@ -67,12 +71,28 @@ class _Site:
         self.store = config.store
         self.engine = OxigraphEngine(config.store)
         self.base = config.base if config.base.endswith(("/", "#", ":")) else config.base + "/"
-        self.index = NameIndex.build(self.engine)
+        self.index = Catalogue.build(config.store)
+        self.index.warm(topic=(data.TOPIC_AUTHORS, data.TOPIC_RECENT),
+                        org=(data.ORG_PEOPLE, data.ORG_PAPERS))
+        render(papers_per_year_figure([2000], [1]))  # matplotlib loads its fonts here, not on a first page
         self.templates = Jinja2Templates(directory=str(_HERE / "templates"))
         env = self.templates.env
         env.filters["href"] = self.path_of
         env.globals["version"] = __version__
         env.globals["short"] = self.short
+        self._pictures: OrderedDict[tuple[str, str], Markup] = OrderedDict()
+
+    def picture(self, what: str, iri: URIRef, draw: Callable[[], Figure]) -> Markup:
+        """An entity's picture as inline SVG, drawn once: the store is read-only, so a picture
+        never changes while the app runs (the last ``PICTURE_CACHE`` are kept)."""
+        key = (what, str(iri))
+        cached = self._pictures.get(key)
+        if cached is None:
+            cached = _inline(render(draw()))
+            self._pictures[key] = cached
+            while len(self._pictures) > PICTURE_CACHE:
+                self._pictures.popitem(last=False)
+        return cached
 
     def path_of(self, iri: str | URIRef | None) -> str | None:
         """The local path that serves ``iri`` (``/id/...``, ``/arxiv/...``), or None."""
@@ -143,7 +163,9 @@ def create_app(config: AppConfig) -> Starlette:
                                     for e in entries[:8]] for kind, entries in hits.items()})
 
     def rdf_answer(iri: URIRef, mime: str) -> Response:
-        triples = data.triples_about(site.engine, iri)
+        triples: list = data.triples_about(site.engine, iri)
+        if not triples:  # a node only pointed at (a page's source): what points at it
+            triples = [(s, p, iri) for s, p in data.links_about(site.engine, iri, limit=10_000)]
         if not triples:
             return Response(f"nothing is known about <{iri}>\n", status_code=404, media_type="text/plain")
         graph = Graph(bind_namespaces="none")
@@ -170,8 +192,10 @@ def create_app(config: AppConfig) -> Starlette:
             variants = [data.Named(e.iri, e.name) for e in site.index.variants_of(iri)]
             view = data.author_view(site.engine, iri, variants=variants, link=site.path_of)
             if view is not None:
-                network = _inline(render(coauthor_network_figure(view.network, prefix="network")))
-                chart = _inline(render(topics_over_time_figure(view.topics, prefix="topics")))
+                network = site.picture("network", iri, lambda: coauthor_network_figure(view.network,
+                                                                                       prefix="network"))
+                chart = site.picture("topics", iri, lambda: topics_over_time_figure(view.topics,
+                                                                                    prefix="topics"))
                 return page(request, "person.html", title=view.name, view=view, network=network,
                             chart=chart, iri=iri, shown=len(view.network.coauthors))
         elif kind == "paper":
@@ -179,13 +203,14 @@ def create_app(config: AppConfig) -> Starlette:
             if paper is not None:
                 return page(request, "paper.html", title=paper.title, view=paper, iri=iri)
         elif kind == "topic":
-            topic = data.topic_view(site.engine, iri)
+            topic = data.topic_view(site.engine, iri, catalogue=site.index)
             if topic is not None:
-                chart = _inline(render(papers_per_year_figure(topic.years, topic.per_year, prefix="papers")))
+                chart = site.picture("papers", iri, lambda: papers_per_year_figure(
+                    topic.years, topic.per_year, prefix="papers"))
                 return page(request, "topic.html", title=f"{topic.notation} {topic.label}", view=topic,
                             chart=chart, iri=iri)
         elif kind == "org":
-            org = data.organisation_view(site.engine, iri)
+            org = data.organisation_view(site.engine, iri, catalogue=site.index)
             if org is not None:
                 return page(request, "org.html", title=org.name, view=org, iri=iri)
         elif kind == "authorship":
@@ -294,8 +319,10 @@ def _refuse_update() -> Response:
 
 
 class _ServerTiming:
-    """Adds ``Server-Timing: app;dur=MS`` to every response: the time from the request's arrival
-    to the start of the answer (the page is rendered by then), read by ``benchmarks/serve.py``."""
+    """Adds ``Server-Timing: app;dur=MS, cpu;dur=MS`` to every response: the wall time from the
+    request's arrival to the start of the answer (the page is rendered by then) and the CPU time
+    the process spent meanwhile (the request's own when requests come one at a time, as in
+    ``benchmarks/serve.py``; on a machine shared with other work it is the steadier figure)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -304,12 +331,14 @@ class _ServerTiming:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
 
         async def timed(message: Message) -> None:
             if message["type"] == "http.response.start":
                 spent = (time.perf_counter() - started) * 1000
-                headers = [*message.get("headers", []), (b"server-timing", f"app;dur={spent:.1f}".encode())]
+                used = (time.process_time() - cpu) * 1000
+                timing = f"app;dur={spent:.1f}, cpu;dur={used:.1f}".encode()
+                headers = [*message.get("headers", []), (b"server-timing", timing)]
                 message = {**message, "headers": headers}
             await send(message)
 
