@@ -429,3 +429,29 @@ def test_a_worker_that_dies_ends_the_export_with_an_error_instead_of_a_wait(tmp_
     assert isinstance(outcome[0], WorkerFailed), outcome
     assert "a worker process died" in str(outcome[0])
     assert not (tmp_path / "g.ttl").exists()
+
+
+def test_export_splits_glued_lines_with_the_whole_runs_evidence_as_parse_does(tmp_path):
+    """The export's first pass hands every worker the run's evidence, so it reads a corpus nobody
+    here wrote exactly as ``parse`` reading the whole run does (and not as pages read alone, which
+    differ on this corpus), for any ``--jobs``."""
+    from scholarkg.parse import RunEvidence, collect_evidence, parse_text
+    from scholarkg.testing.corpus import build_corpus
+
+    pages = build_corpus(40, mix="hard", seed=31)
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for page in pages:
+        (folder / page.name).write_text(page.text, encoding="utf-8")
+    evidence = RunEvidence.merge(collect_evidence(p.text) for p in pages)
+    expected = {paper.title for p in pages
+                for paper in parse_text(p.text, as_of=AS_OF, names=evidence).papers}
+    page_alone = {paper.title for p in pages for paper in parse_text(p.text, as_of=AS_OF).papers}
+    assert expected != page_alone  # the corpus holds lines only the run's evidence splits right
+    for jobs in (1, 2):
+        out = tmp_path / f"graph-{jobs}.nt"
+        export([folder], output=out, options=ExportOptions(as_of=AS_OF, jobs=jobs, validate=False))
+        graph = Graph().parse(out, format="nt")
+        papers = graph.subjects(RDF.type, URIRef("https://schema.org/ScholarlyArticle"))
+        titles = {str(graph.value(paper, URIRef("http://purl.org/dc/terms/title"))) for paper in papers}
+        assert titles == expected, (sorted(expected - titles)[:3], sorted(titles - expected)[:3])

@@ -52,7 +52,7 @@ from scholarkg.export.signals import held, start_forkserver
 from scholarkg.export.void import fill_counts, void_quads
 from scholarkg.export.worker import ChunkWorker, PageResult, WorkerSettings
 from scholarkg.mapping import Minter, scheme_triples
-from scholarkg.parse import Source
+from scholarkg.parse import RunEvidence, Source
 
 CHUNK = 32  # pages per worker task and per validator call
 
@@ -84,7 +84,7 @@ class _InProcess:
     def collect_names(self, index: int, sources: Sequence[Source]) -> Future:  # type: ignore[type-arg]
         return _Done(lambda: self.worker.collect_names(sources))
 
-    def set_names(self, names: frozenset[str]) -> None:
+    def set_names(self, names: RunEvidence) -> None:
         self.worker.names = names
 
     def map_chunk(self, index: int, sources: Sequence[Source]) -> Future:  # type: ignore[type-arg]
@@ -125,7 +125,7 @@ class _Processes:
     def collect_names(self, index: int, sources: Sequence[Source]) -> Future:  # type: ignore[type-arg]
         return self._on(index).submit(worker.collect_names, sources)
 
-    def set_names(self, names: frozenset[str]) -> None:
+    def set_names(self, names: RunEvidence) -> None:
         # Each executor runs its tasks in order, so every later step sees the names.
         for future in [e.submit(worker.set_names, names) for e in self.executors]:
             future.result()
@@ -189,8 +189,8 @@ def build(
             workers.start()
         with timed(timings, "names"):
             name_sets = [workers.collect_names(i, chunk) for i, chunk in enumerate(chunks)]
-            workers.set_names(frozenset().union(*(
-                _result(f, chunk) for f, chunk in zip(name_sets, chunks, strict=True))))
+            workers.set_names(RunEvidence.merge(
+                _result(f, chunk) for f, chunk in zip(name_sets, chunks, strict=True)))
         clock = time.perf_counter()
         merging = _run_chunks(chunks, workers, merger, report, jobs=jobs, progress=progress)
         failed = False

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from scholarkg.errors import InputError
 from scholarkg.export.report import ExportOptions, Notice
 from scholarkg.mapping import PAPER_CLAIMS, MappedRecord, Minter, Triple, map_page
-from scholarkg.parse import Source, collect_names_from_files, parse_file
+from scholarkg.parse import RunEvidence, Source, collect_names_from_files, parse_file
 from scholarkg.serialize import nquads
 from scholarkg.validation import Rejection, ValidationCache, Validator, Violation, check_records
 
@@ -90,12 +90,13 @@ class ChunkWorker:
     def __init__(self, settings: WorkerSettings) -> None:
         self.settings = settings
         self.minter = Minter(settings.options.base)
-        self.names: frozenset[str] = frozenset()
+        self.names = RunEvidence()
         self._held: dict[int, tuple[list[PageResult], dict[int, str]]] = {}
 
-    def collect_names(self, sources: Sequence[Source]) -> set[str]:
-        """First pass: the names pages print unambiguously (parse.py)."""
-        return set(collect_names_from_files(sources))
+    def collect_names(self, sources: Sequence[Source]) -> RunEvidence:
+        """First pass: what the pages print unambiguously (names, name words, title words,
+        papers printed spaced), which the second pass uses to split glued lines (parse/)."""
+        return collect_names_from_files(sources)
 
     def map_chunk(self, index: int, sources: Sequence[Source]) -> list[str]:
         """Parse and map chunk ``index`` and keep it; return its distinct record fingerprints
@@ -160,12 +161,12 @@ def _current() -> ChunkWorker:
     return _worker
 
 
-def collect_names(sources: Sequence[Source]) -> set[str]:
+def collect_names(sources: Sequence[Source]) -> RunEvidence:
     return _current().collect_names(sources)
 
 
-def set_names(names: frozenset[str]) -> None:
-    """Give this worker the run's names (between the two passes)."""
+def set_names(names: RunEvidence) -> None:
+    """Give this worker the run's evidence (between the two passes)."""
     _current().names = names
 
 
