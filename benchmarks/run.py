@@ -152,7 +152,8 @@ def _stage_validate(spec: dict[str, Any]) -> dict[str, Any]:
         page_triples = [t for triples, _ in chunk for t in triples]
         records = [r for _, rs in chunk for r in rs]
         start = time.perf_counter()
-        _kept, bad, loose = check_records(page_triples, records, cache=cache)
+        _kept, bad, loose = check_records(page_triples, records, cache=cache,
+                                          validator=spec.get("validator") or "fast")
         seconds += time.perf_counter() - start
         rejected += len(bad)
         unattributed += len(loose)
@@ -595,10 +596,14 @@ class Run:
                     "extra": {"derived": True}})
         store = scratch / "store"
         picked: dict[str, Any] = {}
+        if args.reuse_store is not None and "store" not in wanted:
+            store = args.reuse_store  # written earlier by `export --store` of this corpus
+            print(f"  store: reusing {store}", flush=True)
         if "store" in wanted or "queries" in wanted:
-            shutil.rmtree(store, ignore_errors=True)
-            run(f"export --store +validate j{args.jobs}",
-                {"kind": "export", "store": str(store), "jobs": args.jobs})
+            if store.parent == scratch:
+                shutil.rmtree(store, ignore_errors=True)
+                run(f"export --store +validate j{args.jobs}",
+                    {"kind": "export", "store": str(store), "jobs": args.jobs})
             pick = measure({**common, "kind": "pick", "store": str(store)}, workdir=scratch,
                            timeout=args.timeout)
             picked = pick["extra"] if pick["status"] == "ok" else {}
@@ -611,7 +616,8 @@ class Run:
                 run(f"query {query.name}", {"kind": "query", "store": str(store), "name": query.name,
                                             "params": _query_params(query, picked),
                                             "repeats": args.query_repeats})
-        shutil.rmtree(store, ignore_errors=True)
+        if store.parent == scratch:
+            shutil.rmtree(store, ignore_errors=True)
         if "naive" in wanted and not args.skip_naive:
             if size > args.naive_max_size:
                 print(f"  naive: skipped ({size:,} > --naive-max-size {args.naive_max_size:,})")
@@ -811,6 +817,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="author counts of the one-paper validation runs (group wide)")
     parser.add_argument("--wide-pyshacl-max", type=int, default=500, metavar="N",
                         help="run the one-paper case with pyshacl only up to N authors (default 500)")
+    parser.add_argument("--reuse-store", type=Path, default=None, metavar="DIR",
+                        help="with --only queries (no store): run the queries on this store, "
+                             "written earlier by `scholarkg export CORPUS --store DIR`")
     parser.add_argument("--seed", type=int, default=7, help="corpus seed (default: 7)")
     parser.add_argument("--abstract-words", type=int, default=None,
                         help="mean abstract length in words (default: the generator's, calibrated "

@@ -141,15 +141,21 @@ def _plain(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
     return term.value
 
 
-def validate(compiled: Compiled, ntriples: str, *, store: ox.Store | None = None,
-             query_ntriples: str | None = None,
+def validate(compiled: Compiled, ntriples: str | None = None, *, path: str | None = None,
+             store: ox.Store | None = None, query_ntriples: str | None = None,
              report: bool = False) -> tuple[bool, list[Result], str | None]:
     """Validate N-Triples text: conformance, the violations, and (``report``) the SHACL report
     as N-Triples. For the queries, ``store`` may already hold the same graph (its default graph
     or the union of its graphs), or ``query_ntriples`` its triples with the predicates in
     :attr:`Compiled.query_predicates` (rdf:type only as :attr:`Compiled.query_classes` says);
-    otherwise ``ntriples`` is loaded into a store."""
-    outcome = compiled.core.validate_text(ntriples, format="ntriples", allow_warnings=True)
+    otherwise ``ntriples`` is loaded into a store. With ``path`` (a Turtle or N-Triples file)
+    the engine reads the file itself and ``store`` must hold its triples."""
+    if path is not None:
+        outcome = compiled.core.validate_file(path, allow_warnings=True)
+    elif ntriples is not None:
+        outcome = compiled.core.validate_text(ntriples, format="ntriples", allow_warnings=True)
+    else:
+        raise ValueError("give the graph as ntriples or as a path")
     results = [
         Result(r.focus_node, r.path, r.source_shape, r.component, r.message, r.value, r.value_plain)
         for r in outcome.results if r.severity == "Violation"
@@ -159,6 +165,7 @@ def validate(compiled: Compiled, ntriples: str, *, store: ox.Store | None = None
         if store is None:
             store = ox.Store()
             text = ntriples if query_ntriples is None else query_ntriples
+            assert text is not None
             store.bulk_load(text.encode("utf-8"), ox.RdfFormat.N_TRIPLES)
         for query in compiled.queries:
             for row in store.query(query.text, use_default_graph_as_union=True):  # type: ignore[union-attr]
