@@ -5,6 +5,7 @@ check that keeps updates from ever being sent."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import http.server
 import json
@@ -376,3 +377,12 @@ def test_a_select_with_keywords_in_names_strings_and_comments_is_sent() -> None:
     with Server(lambda h, seen: _reply(h, 200, ONE_ROW)) as server:
         results = EndpointEngine(server.url + "/sparql").select(text, {})
     assert results == Results(["n"], [(results.rows[0][0],)]) and len(server.seen) == 1
+
+
+def test_a_remote_query_runs_from_inside_an_event_loop_too() -> None:
+    # A web app calling the library from async code: the request runs on a loop of its own.
+    async def from_async_code() -> Results:
+        return EndpointEngine(server.url + "/sparql").select(SELECT, {})
+
+    with Server(lambda h, seen: _reply(h, 200, ONE_ROW)) as server:
+        assert len(asyncio.run(from_async_code()).rows) == 1

@@ -102,7 +102,10 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
     """
     try:
         asyncio.get_running_loop()
+        inside_a_loop = True
     except RuntimeError:
+        inside_a_loop = False
+    if not inside_a_loop:  # outside the except block, so errors do not chain to this probe
         return asyncio.run(coroutine)
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
