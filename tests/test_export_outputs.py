@@ -128,16 +128,19 @@ def _busy_for(place: Path, seconds: float) -> bool:
     return time.monotonic() - first >= seconds
 
 
-@pytest.mark.parametrize("signum,point,jobs,extra", [
-    (signal.SIGINT, "start", 2, ()),
-    (signal.SIGINT, "pages", 2, ()),
-    (signal.SIGTERM, "pages", 2, ()),
-    (signal.SIGINT, "pages", 1, ()),
-    (signal.SIGTERM, "write", 2, ("--no-validate",)),
-    (signal.SIGINT, "write", 1, ("--no-validate",)),
+@pytest.mark.parametrize("signum,to_group,point,jobs,extra", [
+    (signal.SIGINT, True, "start", 2, ()),
+    (signal.SIGINT, True, "pages", 2, ()),
+    (signal.SIGTERM, False, "pages", 2, ()),
+    (signal.SIGTERM, True, "pages", 2, ()),
+    (signal.SIGINT, True, "pages", 1, ()),
+    (signal.SIGTERM, False, "write", 2, ("--no-validate",)),
+    (signal.SIGINT, True, "write", 1, ("--no-validate",)),
 ])
 def test_an_interrupted_export_exits_at_once_and_leaves_earlier_outputs_and_no_temporary_files(
-        place, corpus, signum, point, jobs, extra):
+        place, corpus, signum, to_group, point, jobs, extra):
+    """Ctrl-C signals the process group; `kill PID` the export alone; a service manager's stop
+    (systemd's default) SIGTERMs the whole group."""
     before = _snapshot(place)
     run = _start(place, corpus, "--jobs", str(jobs), *extra)
     try:
@@ -145,10 +148,10 @@ def test_an_interrupted_export_exits_at_once_and_leaves_earlier_outputs_and_no_t
         assert run.poll() is None, f"finished before {point}: {run.stderr.read()}"
         processes = _tree(run.pid) | {run.pid}
         sent = time.monotonic()
-        if signum == signal.SIGINT:
-            os.killpg(run.pid, signum)  # Ctrl-C: the terminal signals the whole process group
+        if to_group:
+            os.killpg(run.pid, signum)
         else:
-            os.kill(run.pid, signum)  # kill PID: the export alone
+            os.kill(run.pid, signum)
         _, stderr = run.communicate(timeout=30)
         latency = time.monotonic() - sent
     finally:

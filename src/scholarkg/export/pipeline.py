@@ -143,7 +143,7 @@ class _Processes:
             for pid in self.pids:
                 if pid.done() and pid.exception() is None:
                     with contextlib.suppress(ProcessLookupError):
-                        os.kill(pid.result(), signal.SIGTERM)
+                        os.kill(pid.result(), signal.SIGKILL)  # they ignore SIGTERM
         for executor in self.executors:
             executor.shutdown(wait=True, cancel_futures=True)
 

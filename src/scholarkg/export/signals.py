@@ -52,22 +52,26 @@ def held() -> Iterator[None]:
 
 
 def start_forkserver(context: multiprocessing.context.BaseContext) -> None:
-    """Start the forkserver with SIGINT ignored, so that it and every worker forked from it are
-    born deaf to Ctrl-C (an ignored signal stays ignored through fork and exec; a blocked one
-    does not: the spawn resets the mask).
+    """Start the forkserver with SIGINT and SIGTERM ignored, so that it and every worker forked
+    from it are born deaf to both (an ignored signal stays ignored through fork and exec; a
+    blocked one does not: the spawn resets the mask). The parent alone decides what a signal
+    means, and stops its workers itself (:class:`~scholarkg.export.pipeline._Processes`).
 
-    Ctrl-C signals the whole process group. The forkserver imports the worker module (a second
-    or more) before it ignores SIGINT itself, and a worker runs for a moment before its
-    initializer does: a Ctrl-C in either moment printed a KeyboardInterrupt traceback from the
-    child. SIGINT is ignored only while the forkserver is spawned (≈ 30 ms: a Ctrl-C within
-    them is lost); call this inside :func:`held` so that one just before or after is not.
+    Ctrl-C signals the whole process group, and so does a service manager's SIGTERM. The
+    forkserver imports the worker module (a second or more) before it ignores SIGINT itself,
+    and a worker runs for a moment before its initializer does: a Ctrl-C in either moment
+    printed a KeyboardInterrupt traceback from the child, and a SIGTERM to the group killed
+    workers under the parent, which then reported a dead worker instead of the signal. The
+    signals are ignored only while the forkserver is spawned (≈ 30 ms: one within them is
+    lost); call this inside :func:`held` so that one just before or after is not.
     """
     context.set_forkserver_preload(["scholarkg.export.worker"])  # imported once, not per worker
     if threading.current_thread() is not threading.main_thread():
         multiprocessing.forkserver.ensure_running()
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in _SIGNALS}
     try:
         multiprocessing.forkserver.ensure_running()
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

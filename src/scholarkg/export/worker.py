@@ -147,11 +147,13 @@ _worker: ChunkWorker | None = None  # this process's worker, made by start()
 
 
 def start(settings: WorkerSettings) -> None:
-    """Executor initializer. Ctrl-C reaches the whole process group: the parent alone decides
-    what an interrupt means (it stops the workers), so a worker ignores SIGINT instead of
-    printing a KeyboardInterrupt traceback of its own."""
+    """Executor initializer. Ctrl-C (and a service manager's SIGTERM) reaches the whole process
+    group: the parent alone decides what it means and stops the workers, so a worker ignores
+    both instead of printing a KeyboardInterrupt traceback or dying under the parent. (It is
+    born ignoring them already: :func:`scholarkg.export.signals.start_forkserver`.)"""
     global _worker
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
     _worker = ChunkWorker(settings)
 
 
