@@ -126,3 +126,11 @@ def test_thai_and_devanagari_names_with_combining_marks_after_a_latin_title():
     assert _read_one("Graph Searchพาสุข นิลวิมล, Ada Lovelace") == (
         "Graph Search", ["พาสุข นิลวิมล", "Ada Lovelace"])
     assert _read_one("Graph Search?जया प्रधान") == ("Graph Search?", ["जया प्रधान"])
+
+
+def test_a_name_in_another_capitalised_script_starts_at_the_change_of_script():
+    # Faker's bg_BG prints some given names in lower case
+    assert _read_one("Middleware FMVBYCBackперуна Белоконска") == (
+        "Middleware FMVBYCBack", ["перуна Белоконска"])
+    assert _read_one('Simplesmente "Across"перуна Белоконска, Ada Lovelace') == (
+        'Simplesmente "Across"', ["перуна Белоконска", "Ada Lovelace"])
