@@ -134,3 +134,10 @@ def test_a_name_in_another_capitalised_script_starts_at_the_change_of_script():
         "Middleware FMVBYCBack", ["перуна Белоконска"])
     assert _read_one('Simplesmente "Across"перуна Белоконска, Ada Lovelace') == (
         'Simplesmente "Across"', ["перуна Белоконска", "Ada Lovelace"])
+
+
+def test_a_name_with_a_bracketed_part_is_read_whole():
+    # Faker's ar_AA prints some names with a family or tribe name in brackets
+    assert _read_one("Mobile Relationship-quicklyبدرالدّجى عجرمة (العجارمة), Ada Lovelace") == (
+        "Mobile Relationship-quickly", ["بدرالدّجى عجرمة (العجارمة)", "Ada Lovelace"])
+    assert _read_one("Serving (LLMs)Ada Lovelace") == ("Serving (LLMs)", ["Ada Lovelace"])

@@ -91,7 +91,8 @@ def can_start_name(ch: str) -> bool:
 
 
 def _name_char(ch: str) -> bool:
-    return ch.isalpha() or ch in JOINERS or ch == "." or unicodedata.category(ch)[0] == "M"
+    # brackets: Faker's ar_AA prints a family or tribe name so, "عجرمة (العجارمة)"
+    return ch.isalpha() or ch in JOINERS or ch in ".()" or unicodedata.category(ch)[0] == "M"
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +178,7 @@ ALL_CAPS = 3.0
 ODD_DOTS = 2.0
 LOWER_WORD = 1.0
 LOWER_FIRST = 2.0
+BRACKETS = 1.0
 ONE_WORD = 1.5  # a single word of a cased script ("Carl"): names mostly have two or more
 EXTRA_TOKEN = 1.0  # per token past the fourth
 
@@ -195,6 +197,11 @@ def name_shape(text: str) -> NameShape:
         return NameShape(ok=False)
     cost = 0.0
     notes: list[str] = []
+    if "(" in text or ")" in text:
+        if text.count("(") != text.count(")") or not text.rstrip(")").split("(")[0].strip():
+            return NameShape(ok=False)
+        cost += BRACKETS
+        notes.append("brackets")
     if shapes[0].lower:  # Faker's bg_BG prints some given names so: "перуна Белоконска"
         cost += LOWER_FIRST
         notes.append("lower-case first word")

@@ -59,7 +59,7 @@ UNCERTAIN_MARGIN = 2.0
 # A letter that is not ASCII lower case, right after a non-space: where a name may start.
 _START = re.compile(r"(?<=\S)[^\W\d_a-z]")
 _AFTER_CLOSING = re.compile(r"[?!)\]}\"'’”»]([^\W\d_]+)$")
-_NOT_IN_NAME = re.compile(r"[^\w\s'’ʼ.‐-]|[\d_]")
+_NOT_IN_NAME = re.compile(r"[^\w\s'’ʼ.()‐-]|[\d_]")
 
 
 @dataclass(frozen=True, slots=True)
