@@ -126,3 +126,18 @@ def test_thai_and_devanagari_names_with_combining_marks_after_a_latin_title():
     assert _read_one("Graph Searchพาสุข นิลวิมล, Ada Lovelace") == (
         "Graph Search", ["พาสุข นิลวิมล", "Ada Lovelace"])
     assert _read_one("Graph Search?जया प्रधान") == ("Graph Search?", ["जया प्रधान"])
+
+
+def test_a_name_in_another_capitalised_script_starts_at_the_change_of_script():
+    # Faker's bg_BG prints some given names in lower case
+    assert _read_one("Middleware FMVBYCBackперуна Белоконска") == (
+        "Middleware FMVBYCBack", ["перуна Белоконска"])
+    assert _read_one('Simplesmente "Across"перуна Белоконска, Ada Lovelace') == (
+        'Simplesmente "Across"', ["перуна Белоконска", "Ada Lovelace"])
+
+
+def test_a_name_with_a_bracketed_part_is_read_whole():
+    # Faker's ar_AA prints some names with a family or tribe name in brackets
+    assert _read_one("Mobile Relationship-quicklyبدرالدّجى عجرمة (العجارمة), Ada Lovelace") == (
+        "Mobile Relationship-quickly", ["بدرالدّجى عجرمة (العجارمة)", "Ada Lovelace"])
+    assert _read_one("Serving (LLMs)Ada Lovelace") == ("Serving (LLMs)", ["Ada Lovelace"])

@@ -14,7 +14,6 @@ compact pages read alone is held to a floor by ``test_parse_corpus.py``.
 from __future__ import annotations
 
 import datetime as dt
-import random
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,15 +21,12 @@ from hypothesis import strategies as st
 from scholarkg.models import Paper, Profile
 from scholarkg.pagewriter import write_page
 from scholarkg.parse import RunEvidence, collect_evidence, parse_text
-from scholarkg.testing.corpus import _Names, _printed, _Titles, clean
+from scholarkg.testing.corpus import as_printed, clean, hostile_titles, person_names
 
 from conftest import AS_OF
 
-_RNG = random.Random(20261124)
-_NAMES = _Names(_RNG, mix="hard")
-NAMES = [(_NAMES.hostile() if i % 4 == 0 else _NAMES.plain()) for i in range(600)]
-TITLES = _Titles(_RNG, mix="hard")
-TITLE_POOL = [TITLES.title() for _ in range(400)] + [TITLES.base() for _ in range(100)]
+NAMES = person_names(600, seed=20261124)
+TITLE_POOL = hostile_titles(500, seed=20261124)
 ABSTRACT_WORDS = ["we", "study", "models", "that", "scale", "with", "data", "and", "compute",
                   "results", "show", "gains", "of", "2x", "on", "benchmarks", "(see", "table)"]
 AFFILIATIONS = ["nvidia", "amazon-science", "cmu", "mit", "inria", "ucd", "tu-berlin"]
@@ -40,8 +36,7 @@ CATEGORIES = ["LG", "CL", "DC", "ML", "SI", "CV", "AI", "NE", "RO"]
 @st.composite
 def printed_names(draw) -> str:
     """A Faker name as a page may print it (format characters, decomposed accents)."""
-    name = draw(st.sampled_from(NAMES))
-    return _printed(name, random.Random(draw(st.integers(0, 1 << 20))), hostile=0.3)
+    return as_printed(draw(st.sampled_from(NAMES)), seed=draw(st.integers(0, 1 << 20)))
 
 
 @st.composite
@@ -94,7 +89,7 @@ def _read(page):
     return [p.model_copy(update={"line": 1}) for p in page.papers]
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(profile=profiles(), entries=st.lists(papers(), min_size=1, max_size=6))
 def test_spaced_page_parses_back_on_its_own(profile, entries):
     page = parse_text(write_page(profile, entries, layout="spaced"), as_of=AS_OF)
@@ -104,7 +99,7 @@ def test_spaced_page_parses_back_on_its_own(profile, entries):
     assert _read(page) == _faithful(entries)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(profile=profiles(), entries=st.lists(papers(), min_size=1, max_size=6),
        layout=st.sampled_from(["compact", "compact-gapped"]))
 def test_compact_page_parses_back_with_the_run_evidence_of_a_spaced_page(profile, entries, layout):

@@ -65,6 +65,21 @@ def is_cased_script(ch: str) -> bool:
     return cp < 0x0590 or 0x1E00 <= cp < 0x2000 or 0x2C60 <= cp < 0x2C80 or 0xA640 <= cp < 0xA7FF
 
 
+def script_of(ch: str) -> str:
+    """The capitalised script a letter belongs to, coarsely (for a change of script inside a
+    word: ``Backперуна`` is a Latin title word glued to a Cyrillic name)."""
+    cp = ord(ch)
+    if cp < 0x0250 or 0x1E00 <= cp < 0x1F00 or 0x2C60 <= cp < 0x2C80 or 0xA720 <= cp < 0xA800:
+        return "Latin"
+    if 0x0370 <= cp < 0x0400 or 0x1F00 <= cp < 0x2000:
+        return "Greek"
+    if 0x0400 <= cp < 0x0530 or 0xA640 <= cp < 0xA6A0:
+        return "Cyrillic"
+    if 0x0530 <= cp < 0x0590:
+        return "Armenian"
+    return "other"
+
+
 def is_uncased_letter(ch: str) -> bool:
     """A letter of a script without (practical) case: Han, Hangul, Kana, Arabic, Hebrew,
     Devanagari, Thai, Georgian..."""
@@ -76,7 +91,8 @@ def can_start_name(ch: str) -> bool:
 
 
 def _name_char(ch: str) -> bool:
-    return ch.isalpha() or ch in JOINERS or ch == "." or unicodedata.category(ch)[0] == "M"
+    # brackets: Faker's ar_AA prints a family or tribe name so, "عجرمة (العجارمة)"
+    return ch.isalpha() or ch in JOINERS or ch in ".()" or unicodedata.category(ch)[0] == "M"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +126,8 @@ def token_shape(token: str) -> TokenShape:
     cased = [ch for ch in token if (ch.isupper() or ch.islower()) and is_cased_script(ch)]
     if cased and not any(is_upper(ch) for ch in cased):
         return TokenShape(ok=True, lower=True)
-    mixed = bool(cased) and any(ch.isalpha() and is_uncased_letter(ch) for ch in token)
+    mixed = bool(cased) and (any(ch.isalpha() and is_uncased_letter(ch) for ch in token)
+                             or len({script_of(ch) for ch in cased}) > 1)
     if "." in token and _INITIALS.match(token):  # "M.", "J.-P.", "A.B."
         return TokenShape(ok=True)
     odd_dots = "." in token and not (token.endswith(".") and token.count(".") == 1 and len(token) <= 4)
@@ -160,6 +177,8 @@ LONG_HUMP = 6.0
 ALL_CAPS = 3.0
 ODD_DOTS = 2.0
 LOWER_WORD = 1.0
+LOWER_FIRST = 2.0
+BRACKETS = 1.0
 ONE_WORD = 1.5  # a single word of a cased script ("Carl"): names mostly have two or more
 EXTRA_TOKEN = 1.0  # per token past the fourth
 
@@ -174,10 +193,18 @@ def name_shape(text: str) -> NameShape:
     if not all(s.ok for s in shapes):
         return NameShape(ok=False)
     first = tokens[0]
-    if not (can_start_name(first[0]) or (first[0].isalpha() and not shapes[0].lower)):
+    if not first[0].isalpha() and not can_start_name(first[0]):
         return NameShape(ok=False)
     cost = 0.0
     notes: list[str] = []
+    if "(" in text or ")" in text:
+        if text.count("(") != text.count(")") or not text.rstrip(")").split("(")[0].strip():
+            return NameShape(ok=False)
+        cost += BRACKETS
+        notes.append("brackets")
+    if shapes[0].lower:  # Faker's bg_BG prints some given names so: "перуна Белоконска"
+        cost += LOWER_FIRST
+        notes.append("lower-case first word")
     humps = sum(s.hump_cost for s in shapes)
     if humps:
         cost += humps

@@ -19,7 +19,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from scholarkg.models import Page, Paper, Problem, Profile
-from scholarkg.names import clean, name_tokens
+from scholarkg.names import clean, name_shape, name_tokens
 from scholarkg.parse.evidence import RunEvidence, title_digest
 from scholarkg.parse.files import read_page_text
 from scholarkg.parse.layout import EntryLayout, Shape, entry_layout, page_style
@@ -32,6 +32,7 @@ from scholarkg.parse.text import (
     is_meta_line,
     lines,
     split_author_line,
+    strip_author_tail,
 )
 
 _NUM = r"(\d{1,3}(?:,\d{3})+|\d+)"
@@ -156,10 +157,13 @@ def as_evidence(names: Evidence) -> RunEvidence:
 
 
 def _page_known(header: Profile | None, layouts: list[EntryLayout], run: RunEvidence) -> Known:
-    """What this page itself prints unambiguously: its header name and spaced entries."""
+    """What this page itself prints unambiguously: its header name and spaced entries, and
+    (weakly) the words of the names its glued lines print after their first comma — unless
+    the run's evidence already holds those (it was collected from this page too)."""
     names: set[str] = set()
     words: set[str] = set()
     titles: set[bytes] = set()
+    later: set[str] = set()
     if header is not None:
         names.add(header.name)
     for layout in layouts:
@@ -168,7 +172,13 @@ def _page_known(header: Profile | None, layouts: list[EntryLayout], run: RunEvid
             words.update(title.split())
             titles.add(title_digest(title))
             names.update(clean(a) for a in split_author_line(layout.authors.text)[0])
+        elif layout.shape is Shape.GLUED and layout.first and not run.later_names:
+            later.update(strip_author_tail(clean(layout.first.text))[0].split(", ")[1:])
     tokens = {t for n in names for t in name_tokens(n)}
+    for piece in later:
+        shape = name_shape(piece)
+        if shape.ok and not shape.cost:
+            tokens.update(name_tokens(piece))
     return Known(run, frozenset(names), frozenset(tokens), frozenset(words), frozenset(titles))
 
 

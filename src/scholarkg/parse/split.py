@@ -26,16 +26,19 @@ import re
 import unicodedata
 from collections.abc import Set
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from scholarkg.names import (
     APOSTROPHES,
     HYPHENS,
-    can_start_name,
+    JOINERS,
     humps,
+    is_cased_script,
     is_uncased_letter,
     is_upper,
     name_shape,
+    script_of,
 )
 from scholarkg.parse.evidence import RunEvidence, title_digest
 from scholarkg.parse.text import strip_author_tail
@@ -56,7 +59,7 @@ UNCERTAIN_MARGIN = 2.0
 # A letter that is not ASCII lower case, right after a non-space: where a name may start.
 _START = re.compile(r"(?<=\S)[^\W\d_a-z]")
 _AFTER_CLOSING = re.compile(r"[?!)\]}\"'’”»]([^\W\d_]+)$")
-_NOT_IN_NAME = re.compile(r"[^\w\s'’ʼ.‐-]|[\d_]")
+_NOT_IN_NAME = re.compile(r"[^\w\s'’ʼ.()‐-]|[\d_]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,12 +213,12 @@ def _name_may_start_after(piece: str) -> int:
     return 1
 
 
-def split_glued(text: str, known: Known, *, explain: bool = False) -> GluedSplit:
-    """Score every place the author list could start on the glued line ``text`` (cleaned).
+_Found = tuple[int, int, str, tuple[str, ...], str | None]  # piece, at, first author, later, refused
 
-    A line with a single place that can be taken is not scored unless ``explain`` (most lines
-    of a run are like that, and scoring is what costs); it is marked as the only candidate.
-    """
+
+@lru_cache(maxsize=4096)  # the same paper's glued line recurs on its coauthors' pages
+def _places(text: str) -> tuple[str, bool, tuple[str, ...], int, int, tuple[_Found, ...]]:
+    """Every place the author list could start, before any evidence is weighed."""
     body, et_al, affiliations = strip_author_tail(text)
     pieces = body.split(", ")
     names = [piece.strip() for piece in pieces]
@@ -224,7 +227,7 @@ def split_glued(text: str, known: Known, *, explain: bool = False) -> GluedSplit
     while p_min > 0 and name_shape(names[p_min]).ok:
         p_min -= 1
     offset = region_start = sum(len(pieces[i]) + 2 for i in range(p_min))
-    found: list[tuple[int, int, str, tuple[str, ...], str | None]] = []
+    found: list[_Found] = []
     for p in range(p_min, len(pieces)):
         piece = pieces[p]
         later: tuple[str, ...] | None = None
@@ -236,10 +239,13 @@ def split_glued(text: str, known: Known, *, explain: bool = False) -> GluedSplit
             while base > 0 and unicodedata.category(piece[base])[0] == "M":
                 base -= 1  # the letter a combining mark sits on tells the script
             prev = piece[base]
-            if not (is_upper(ch) or (is_uncased_letter(ch) and not is_uncased_letter(prev))):
+            script_change = (is_uncased_letter(ch) and not is_uncased_letter(prev)) or (
+                prev.isalpha() and is_cased_script(ch) and script_of(ch) != script_of(prev))
+            after_punctuation = ch.islower() and not prev.isalnum() and prev not in JOINERS
+            if not (is_upper(ch) or script_change or after_punctuation):
                 continue
             first = piece[k:].strip()
-            if not can_start_name(first[0]) or not name_shape(first).ok:
+            if not name_shape(first).ok:
                 continue
             refused = None
             if prev in HYPHENS:
@@ -250,6 +256,17 @@ def split_glued(text: str, known: Known, *, explain: bool = False) -> GluedSplit
                 later = tuple(name for name in names[p + 1 :] if name)
             found.append((p, offset + k, first, later, refused))
         offset += len(piece) + 2
+    return body, et_al, tuple(affiliations), p_min, region_start, tuple(found)
+
+
+def split_glued(text: str, known: Known, *, explain: bool = False) -> GluedSplit:
+    """Score every place the author list could start on the glued line ``text`` (cleaned).
+
+    A line with a single place that can be taken is not scored unless ``explain`` (most lines
+    of a run are like that, and scoring is what costs); it is marked as the only candidate.
+    """
+    body, et_al, affiliations, p_min, region_start, places = _places(text)
+    found = list(places)
     candidates: list[Candidate] = []
     open_ = [f for f in found if f[4] is None]
     if len(open_) == 1 and not explain:
@@ -273,4 +290,4 @@ def split_glued(text: str, known: Known, *, explain: bool = False) -> GluedSplit
             refused = None
         candidates.append(Candidate(at, title, authors, score, notes, strong, refused))
     candidates.sort(key=lambda c: (c.refused is not None, -c.score, c.at))
-    return GluedSplit(text, et_al, tuple(affiliations), tuple(candidates))
+    return GluedSplit(text, et_al, affiliations, tuple(candidates))

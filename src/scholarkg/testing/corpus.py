@@ -224,6 +224,25 @@ class _Titles:
         return title
 
 
+def person_names(count: int, *, seed: int = 13, reshaped: float = 0.25) -> list[str]:
+    """``count`` Faker person names from many locales, ``reshaped`` of them made hostile."""
+    rng = random.Random(f"names-{seed}")
+    names = _Names(rng, mix="hard")
+    return [names.hostile() if rng.random() < reshaped else names.plain() for _ in range(count)]
+
+
+def hostile_titles(count: int, *, seed: int = 13) -> list[str]:
+    """``count`` titles from Faker sentences, each with a hostile ending (the ``hard`` mix)."""
+    titles = _Titles(random.Random(f"titles-{seed}"), mix="hard")
+    return [titles.title() for _ in range(count)]
+
+
+def as_printed(name: str, *, seed: int, hostile: float = 0.3) -> str:
+    """``name`` as a page may print it: sometimes decomposed, sometimes with an invisible
+    character inside (:func:`clean` gives back the faithful form)."""
+    return _printed(name, random.Random(seed), hostile=hostile)
+
+
 def build_corpus(n_pages: int, *, mix: Mix = "realistic", seed: int = 13,
                  layouts: Sequence[Layout] = LAYOUTS) -> list[CorpusPage]:
     """``n_pages`` profile pages whose people list each other's papers, as on the site.
