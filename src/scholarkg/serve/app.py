@@ -257,7 +257,7 @@ def create_app(config: AppConfig) -> Starlette:
         given = {k: v for k, v in values.items() if v != ""}
         results = error = None
         elapsed = 0.0
-        if submitted or not any(p.required for p in saved.params):
+        if submitted:  # never on opening the page: collaborations takes seconds on a big store
             started = time.perf_counter()
             try:
                 results = run_query(saved, given, site.engine)
