@@ -291,3 +291,11 @@ def test_an_iri_only_pointed_at_answers_with_what_points_at_it(exported, server)
         expected.add((s, p, source))
     assert isomorphic(Graph().parse(data=response.text, format="turtle"), expected)
     assert httpx.get(server + _path(source)).status_code == 200
+
+
+def test_a_saved_query_runs_when_submitted_not_when_its_page_opens(server):
+    opened = httpx.get(f"{server}/queries/collaborations")
+    assert opened.status_code == 200 and 'id="results"' not in opened.text
+    submitted = httpx.get(f"{server}/queries/collaborations", params={"run": "1", "limit": "3"})
+    assert 'id="results"' in submitted.text
+    assert re.search(r'<span id="row-count">3</span>', submitted.text)

@@ -34,7 +34,13 @@ from scholarkg import __version__
 from scholarkg.engines import OxigraphEngine
 from scholarkg.errors import ScholarkgError
 from scholarkg.namespaces import ARXIV, DEFAULT_BASE, PREFIXES
-from scholarkg.plot import coauthor_network_figure, papers_per_year_figure, render, topics_over_time_figure
+from scholarkg.plot import (
+    CoauthorNetwork,
+    coauthor_network_figure,
+    papers_per_year_figure,
+    render,
+    topics_over_time_figure,
+)
 from scholarkg.queries import get_query, list_queries, run_query
 from scholarkg.results import format_results
 from scholarkg.serve import data
@@ -74,12 +80,17 @@ class _Site:
         self.index = Catalogue.build(config.store)
         self.index.warm(topic=(data.TOPIC_AUTHORS, data.TOPIC_RECENT),
                         org=(data.ORG_PEOPLE, data.ORG_PAPERS))
-        render(papers_per_year_figure([2000], [1]))  # matplotlib loads its fonts here, not on a first page
+        # Everything a first page would otherwise pay for once: matplotlib's fonts, networkx's
+        # layout code, the compiled templates.
+        render(papers_per_year_figure([2000], [1]))
+        render(coauthor_network_figure(CoauthorNetwork("a", ["b"], {"b": 1}, {("a", "b"): 1})))
         self.templates = Jinja2Templates(directory=str(_HERE / "templates"))
         env = self.templates.env
         env.filters["href"] = self.path_of
         env.globals["version"] = __version__
         env.globals["short"] = self.short
+        for template in sorted(p.name for p in (_HERE / "templates").glob("*.html")):
+            env.get_template(template)
         self._pictures: OrderedDict[tuple[str, str], Markup] = OrderedDict()
 
     def picture(self, what: str, iri: URIRef, draw: Callable[[], Figure]) -> Markup:
@@ -246,7 +257,7 @@ def create_app(config: AppConfig) -> Starlette:
         given = {k: v for k, v in values.items() if v != ""}
         results = error = None
         elapsed = 0.0
-        if submitted or not any(p.required for p in saved.params):
+        if submitted:  # never on opening the page: collaborations takes seconds on a big store
             started = time.perf_counter()
             try:
                 results = run_query(saved, given, site.engine)
