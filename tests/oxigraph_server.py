@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from child_servers import free_port, stderr_of, stop, wait_until_answers
 
 
 @dataclass(frozen=True)
@@ -56,42 +56,21 @@ def oxigraph_binary() -> str | None:
     return str(candidate) if candidate.exists() else None
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def running_oxigraph(location: Path, *, union_default_graph: bool = True) -> Iterator[OxigraphServer]:
     """Run ``oxigraph serve`` on 127.0.0.1 with its data in ``location`` until the block ends."""
     binary = oxigraph_binary()
     if binary is None:
         raise RuntimeError("the 'oxigraph' server command is not installed (pip install oxigraph)")
-    port = _free_port()
+    port = free_port()
     args = [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
     if union_default_graph:
         args.append("--union-default-graph")
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     server = OxigraphServer(base=f"http://127.0.0.1:{port}")
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                err = process.stderr.read().decode(errors="replace") if process.stderr else ""
-                raise RuntimeError(f"oxigraph server exited early: {err.strip()}")
-            try:
-                httpx.get(f"{server.query_url}?query=ASK%7B%7D", timeout=1).raise_for_status()
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+        wait_until_answers(process, f"{server.query_url}?query=ASK%7B%7D", seconds=30,
+                           exited=lambda: f"oxigraph server exited early: {stderr_of(process)}")
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from child_servers import free_port, stop, wait_until_answers
 
 PASSWORD = "Vt-test-pw-7"  # what the tests set for the dba user (never the default "dba")
 
@@ -100,12 +100,6 @@ def virtuoso_binary() -> str | None:
     return shutil.which("virtuoso-t")
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _isql(port: int, password: str, statement: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["isql-vt", f"127.0.0.1:{port}", "dba", password, f"exec={statement}"],
@@ -121,7 +115,7 @@ def running_virtuoso(location: Path, *, max_rows: int = 100_000) -> Iterator[Vir
     if binary is None:
         raise RuntimeError("virtuoso-t is not installed (apt-get install virtuoso-opensource-7-bin)")
     location.mkdir(parents=True, exist_ok=True)
-    sql, http = _free_port(), _free_port()
+    sql, http = free_port(), free_port()
     ini = location / "virtuoso.ini"
     ini.write_text(_INI.format(d=location, sql=sql, http=http, max_rows=max_rows), encoding="utf-8")
     process = subprocess.Popen(
@@ -129,18 +123,10 @@ def running_virtuoso(location: Path, *, max_rows: int = 100_000) -> Iterator[Vir
     )
     server = VirtuosoServer(base=f"http://127.0.0.1:{http}", sql_port=sql)
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            if process.poll() is not None:
-                log = (location / "virtuoso.log").read_text(errors="replace")[-2000:]
-                raise RuntimeError(f"virtuoso-t exited early: {log}")
-            try:
-                httpx.get(f"{server.query_url}?query=ASK%7B%7D", timeout=2).raise_for_status()
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+        wait_until_answers(
+            process, f"{server.query_url}?query=ASK%7B%7D", seconds=90,
+            exited=lambda: "virtuoso-t exited early: "
+            + (location / "virtuoso.log").read_text(errors="replace")[-2000:])
         changed = _isql(sql, "dba", f"user_set_password('dba', '{PASSWORD}');")
         if changed.returncode != 0:
             raise RuntimeError(f"could not set the dba password: {changed.stdout} {changed.stderr}")
@@ -150,9 +136,4 @@ def running_virtuoso(location: Path, *, max_rows: int = 100_000) -> Iterator[Vir
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
