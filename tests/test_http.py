@@ -155,15 +155,19 @@ def _endless(status: int) -> Callable:
     return answer
 
 
+# The child's peak RSS is VmHWM of its own memory map: getrusage's ru_maxrss survives exec, so a
+# child forked from a pytest process that has grown would report the parent's size instead.
 _MEASURE = """
-import resource, sys
+import re, sys
+from pathlib import Path
 from scholarkg.cli import main
 sys.argv = ["scholarkg", *sys.argv[1:]]
 try:
     main()
 except SystemExit as exc:
     code = exc.code
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, code, file=sys.stderr)
+peak = re.search(r"VmHWM:\\s+(\\d+) kB", Path("/proc/self/status").read_text()).group(1)
+print(peak, code, file=sys.stderr)
 """
 
 
