@@ -359,7 +359,8 @@ UPDATES = [
 def test_an_update_however_dressed_is_refused_and_never_sent(text: str) -> None:
     with (
         Server(lambda h, seen: _reply(h, 200, ONE_ROW)) as server,
-        pytest.raises(QueryError, match=r"only SELECT queries can be run|does not parse") as caught,
+        pytest.raises(QueryError, match=r"only queries \(SELECT, ASK, CONSTRUCT, DESCRIBE\) can be run|"
+                      r"does not parse") as caught,
     ):
         run_query(SavedQuery(name="q", text=text), {}, EndpointEngine(server.url + "/sparql"))
     assert server.seen == []
@@ -370,9 +371,23 @@ def test_the_refusal_names_the_update_operation() -> None:
     with pytest.raises(QueryError) as caught:
         EndpointEngine("http://127.0.0.1:9/sparql").select(UPDATES[0], {})
     assert str(caught.value) == (
-        "only SELECT queries can be run; this is a SPARQL update (INSERT DATA), which is refused "
-        "and not sent anywhere"
+        "only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) can be run; this is a SPARQL update "
+        "(INSERT DATA), which is refused and not sent anywhere"
     )
+
+
+@pytest.mark.parametrize("text", UPDATES)
+def test_the_query_command_refuses_an_update_in_one_line_and_sends_nothing(
+    runner, tmp_path: Path, text: str
+) -> None:
+    rq = tmp_path / "update.rq"
+    rq.write_text(text, encoding="utf-8")
+    with Server(lambda h, seen: _reply(h, 200, ONE_ROW)) as server:
+        result = runner.invoke(cli, ["query", "--file", str(rq), "--endpoint", server.url + "/sparql",
+                                     "--format", "turtle"])
+    assert server.seen == []
+    assert result.exit_code != 0 and result.stdout == "" and result.stderr.count("\n") == 1
+    assert "SPARQL update" in result.stderr or "does not parse" in result.stderr
 
 
 def test_a_select_with_keywords_in_names_strings_and_comments_is_sent() -> None:
@@ -390,3 +405,36 @@ def test_a_remote_query_runs_from_inside_an_event_loop_too() -> None:
 
     with Server(lambda h, seen: _reply(h, 200, ONE_ROW)) as server:
         assert len(asyncio.run(from_async_code()).rows) == 1
+
+
+# ----------------------------------------------------------------- graph answers over the protocol
+
+CONSTRUCT_ALL = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+NT_LINE = b"<http://x/s> <http://x/p> \"o\" .\n"
+
+
+def test_a_graph_query_asks_for_n_triples_or_turtle_and_reads_what_comes() -> None:
+    with Server(lambda h, seen: _reply(h, 200, NT_LINE, {"Content-Type": "application/n-triples"})) as server:
+        result = EndpointEngine(server.url + "/sparql").run(CONSTRUCT_ALL, {})
+    assert server.seen[0].headers["Accept"] == "application/n-triples, text/turtle;q=0.9"
+    assert [str(t) for t in result.triples] == ['<http://x/s> <http://x/p> "o"']  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "message"),
+    [
+        (b"<html>no</html>", {"Content-Type": "text/html"},
+         "did not answer a graph query with N-Triples or Turtle"),
+        (b"<http://x/s> <http://x/p> .\n", {"Content-Type": "text/turtle"}, "does not parse as Turtle"),
+        (NT_LINE * 40_000, {"Content-Type": "application/n-triples"}, "sent more than 1 MiB"),
+    ],
+)
+def test_a_bad_or_oversized_graph_answer_is_a_one_line_remote_error(
+    body: bytes, headers: dict[str, str], message: str
+) -> None:
+    with (
+        Server(lambda h, seen: _reply(h, 200, body, headers)) as server,
+        pytest.raises(RemoteError, match=message) as caught,
+    ):
+        EndpointEngine(server.url + "/sparql", max_bytes=2**20).run(CONSTRUCT_ALL, {})
+    assert "\n" not in str(caught.value)

@@ -517,6 +517,8 @@ class _Recording:
         self.texts.append(text)
         return Results(["n"], [(Literal(i),) for i in range(self.rows)])
 
+    run = select
+
 
 def test_limit_is_written_as_a_limit_after_the_order_by() -> None:
     engine = _Recording(rows=5)

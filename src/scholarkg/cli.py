@@ -35,10 +35,11 @@ from scholarkg.queries import (
     get_query,
     list_queries,
     load_query_file,
+    query_form,
     run_query,
 )
-from scholarkg.results import FORMATS as RESULT_FORMATS
-from scholarkg.results import format_results
+from scholarkg.results import ALL_FORMATS as RESULT_FORMATS
+from scholarkg.results import format_for, format_results
 from scholarkg.serialize import FORMATS, write_with
 from scholarkg.store import load_data, open_store
 from scholarkg.validation import DEFAULT_VALIDATOR, VALIDATORS, Validator, validate_files
@@ -392,24 +393,28 @@ def _parse_params(values: Sequence[str]) -> dict[str, str]:
               help="A persistent store written by `export --store DIR`.")
 @click.option("--endpoint", help="A SPARQL 1.1 query endpoint URL (Oxigraph /query, Fuseki "
               "/DATASET/sparql, ...).")
-@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table",
-              show_default=True, help="table for people; csv, tsv or json (SPARQL 1.1 results).")
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default=None,
+              help="Rows and ASK: table (default, for people) or json (SPARQL 1.1 results); rows "
+              "also csv or tsv. CONSTRUCT/DESCRIBE graphs: turtle (default), ntriples or jsonld.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
               help="Seconds the whole request to an --endpoint may take.")
 @_remote_options
 @click.option("--max-answer-mb", type=click.FloatRange(min=0.001), default=DEFAULT_MAX_BYTES / 2**20,
               show_default=True, help="Refuse an --endpoint answer larger than this many MiB.")
 def query(name: str | None, query_file: Path | None, params: Sequence[str], data: Sequence[Path],
-          store_dir: Path | None, endpoint: str | None, fmt: str, timeout: float, user: str | None,
+          store_dir: Path | None, endpoint: str | None, fmt: str | None, timeout: float, user: str | None,
           password_env: str | None, basic: bool, max_answer_mb: float) -> None:
     """Run a saved query NAME (or --file) on --data files, a --store, or an --endpoint.
 
-    Parameters are bound as RDF terms, never pasted into the query text: any value is safe.
+    SELECT, ASK (prints true or false; exit status 0 either way), CONSTRUCT and DESCRIBE (an RDF
+    graph) run; SPARQL updates are refused. Parameters are bound as RDF terms, never pasted into
+    the query text: any value is safe.
     Example: scholarkg query coauthors --data graph.ttl --param author="Jane Doe"
     """
     if (name is None) == (query_file is None):
         raise UsageError("give a query NAME or --file FILE.rq (see `scholarkg queries`)")
     saved = load_query_file(query_file) if query_file is not None else get_query(name or "")
+    fmt = format_for(query_form(saved.text), fmt)
     sources = sum(x is not None and x != () for x in (data or None, store_dir, endpoint))
     if sources != 1:
         raise UsageError("give exactly one of --data FILE, --store DIR or --endpoint URL")

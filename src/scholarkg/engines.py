@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
@@ -34,14 +34,17 @@ from rdflib.term import Node
 
 from scholarkg.errors import QueryError, RemoteError, UsageError
 from scholarkg.http import DEFAULT_MAX_BYTES, Answer, Service, Session, redact, run
-from scholarkg.sparql_text import inject_values, require_select, variables
+from scholarkg.sparql_text import inject_values, query_form, require_select, variables
 
 __all__ = [
+    "Boolean",
     "EndpointEngine",
     "Engine",
     "OxigraphEngine",
+    "QueryResult",
     "RdflibEngine",
     "Results",
+    "Triples",
     "normalise_term",
 ]
 
@@ -57,13 +60,40 @@ class Results:
         return len(self.rows)
 
 
+@dataclass(frozen=True)
+class Boolean:
+    """An ASK result."""
+
+    value: bool
+
+
+@dataclass
+class Triples:
+    """A CONSTRUCT or DESCRIBE result: the triples of the result graph as pyoxigraph terms (each
+    once, in a fixed order: the order of their N-Triples lines), for pyoxigraph's serialisers."""
+
+    triples: list[pyoxigraph.Triple] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, triples: Iterable[pyoxigraph.Triple]) -> Triples:
+        """The set of ``triples`` (Oxigraph yields a triple once per graph holding it)."""
+        return cls(sorted(set(triples), key=str))
+
+
+QueryResult = Results | Boolean | Triples
+"""What a query gives: rows (SELECT), true or false (ASK), or a graph (CONSTRUCT, DESCRIBE)."""
+
+
 # --- engines -----------------------------------------------------------------------------------
 
 
 class Engine(Protocol):
-    """Anything that runs a SELECT text with pre-bound variables."""
+    """Anything that runs a query text with pre-bound variables: ``select`` for rows (any other
+    form refused), ``run`` for any query form (updates refused)."""
 
     def select(self, text: str, bindings: Mapping[str, Node]) -> Results: ...
+
+    def run(self, text: str, bindings: Mapping[str, Node]) -> QueryResult: ...
 
 
 class RdflibEngine:
@@ -77,8 +107,21 @@ class RdflibEngine:
 
     def select(self, text: str, bindings: Mapping[str, Node]) -> Results:
         require_select(text)
+        result = self.run(text, bindings)
+        assert isinstance(result, Results)
+        return result
+
+    def run(self, text: str, bindings: Mapping[str, Node]) -> QueryResult:
+        form = query_form(text)
         try:
             result = self.graph.query(text, initBindings=variables(bindings))
+            if form == "ASK":
+                return Boolean(bool(result.askAnswer))
+            if form != "SELECT":
+                assert result.graph is not None
+                ntriples = result.graph.serialize(format="nt", encoding="utf-8")
+                parsed = pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+                return Triples.of(quad.triple for quad in parsed)
             names = [str(v) for v in result.vars or ()]
             rows = [tuple(normalise_term(cell) for cell in row) for row in result]  # type: ignore[union-attr]
         except ParseException as exc:
@@ -101,18 +144,26 @@ class OxigraphEngine:
         self.store = store
 
     def select(self, text: str, bindings: Mapping[str, Node]) -> Results:
+        require_select(inject_values(text, bindings))
+        result = self.run(text, bindings)
+        assert isinstance(result, Results)
+        return result
+
+    def run(self, text: str, bindings: Mapping[str, Node]) -> QueryResult:
         body = inject_values(text, bindings)
-        require_select(body)
+        query_form(body)
         try:
-            solutions = self.store.query(body, use_default_graph_as_union=True)
+            answer = self.store.query(body, use_default_graph_as_union=True)
+            if isinstance(answer, pyoxigraph.QueryBoolean):
+                return Boolean(bool(answer))
+            if isinstance(answer, pyoxigraph.QueryTriples):
+                return Triples.of(answer)
+            names = [v.value for v in answer.variables]
+            rows = [tuple(_from_oxigraph(solution[name]) for name in names) for solution in answer]
         except SyntaxError as exc:
             raise QueryError(f"the query does not parse: {_one_line(str(exc))}") from None
         except (OSError, RuntimeError) as exc:
             raise QueryError(f"Oxigraph could not run the query: {_one_line(str(exc))}") from None
-        if not isinstance(solutions, pyoxigraph.QuerySolutions):
-            raise QueryError("only SELECT queries can be run")
-        names = [v.value for v in solutions.variables]
-        rows = [tuple(_from_oxigraph(solution[name]) for name in names) for solution in solutions]
         return Results(names, rows)
 
 
@@ -155,12 +206,27 @@ class EndpointEngine:
         return f"EndpointEngine({redact(self.url)!r})"
 
     def select(self, text: str, bindings: Mapping[str, Node]) -> Results:
-        body = inject_values(text, bindings)
-        require_select(body)
-        answer = run(self._post(body))
-        return _parse_json_results(answer, where=redact(self.url))
+        require_select(inject_values(text, bindings))
+        result = self.run(text, bindings)
+        assert isinstance(result, Results)
+        return result
 
-    async def _post(self, body: str) -> Answer:
+    def run(self, text: str, bindings: Mapping[str, Node]) -> QueryResult:
+        """Rows and ASK answers come as SPARQL JSON results; a CONSTRUCT or DESCRIBE graph as
+        N-Triples or Turtle (whichever RDF syntax the server picks from the ``Accept`` list is
+        read by its media type), within the same size cap and deadline."""
+        body = inject_values(text, bindings)
+        form = query_form(body)
+        graph = form in ("CONSTRUCT", "DESCRIBE")
+        answer = run(self._post(body, accept=_GRAPH_ACCEPT if graph else _RESULTS_ACCEPT))
+        where = redact(self.url)
+        if graph:
+            return _parse_graph(answer, where=where)
+        if form == "ASK":
+            return _parse_json_boolean(answer, where=where)
+        return _parse_json_results(answer, where=where)
+
+    async def _post(self, body: str, *, accept: str) -> Answer:
         service = Service(
             "SPARQL endpoint",
             self.url,
@@ -182,8 +248,43 @@ class EndpointEngine:
                 self.url,
                 what="the query",
                 data={"query": body},
-                headers={"Accept": "application/sparql-results+json"},
+                headers={"Accept": accept},
             )
+
+
+_RESULTS_ACCEPT = "application/sparql-results+json"
+_GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
+
+
+def _parse_graph(answer: Answer, *, where: str) -> Triples:
+    kind = answer.headers.get("Content-Type", "")
+    syntax = pyoxigraph.RdfFormat.from_media_type(kind) if kind else None
+    if syntax is None or syntax.supports_datasets:
+        raise RemoteError(
+            f"the SPARQL endpoint {where} did not answer a graph query with N-Triples or "
+            f"Turtle ({kind or 'no content type'})"
+        )
+    try:
+        return Triples.of(quad.triple for quad in pyoxigraph.parse(answer.body, format=syntax))
+    except (SyntaxError, ValueError) as exc:
+        raise RemoteError(
+            f"the SPARQL endpoint {where} sent a graph that does not parse as {syntax.name}: "
+            f"{_one_line(str(exc))}"
+        ) from None
+
+
+def _parse_json_boolean(answer: Answer, *, where: str) -> Boolean:
+    try:
+        value = json.loads(answer.body)["boolean"]
+    except (ValueError, KeyError, TypeError):
+        value = None
+    if not isinstance(value, bool):
+        kind = answer.headers.get("Content-Type", "no content type")
+        raise RemoteError(
+            f"the SPARQL endpoint {where} did not answer an ASK query with a SPARQL JSON "
+            f"boolean ({kind})"
+        )
+    return Boolean(value)
 
 
 def _parse_json_results(answer: Answer, *, where: str) -> Results:

@@ -9,7 +9,7 @@ The work is split by what it does; everything public is importable from here:
   returning :class:`Results` of normalised rdflib terms so that engines compare equal;
 * :mod:`scholarkg.sparql_text` — the ``VALUES`` block that carries parameters into a query text
   (never pasted), the ``LIMIT`` for the ``limit`` parameter, and the check that a text is a
-  ``SELECT`` query.
+  query (SELECT, ASK, CONSTRUCT or DESCRIBE), never an update.
 
 SPARQL has no variable ``LIMIT``, so a parameter named ``limit`` is special: it is not bound in
 the query; :func:`run_query` writes it as a ``LIMIT`` at the end of the query text, so that the
@@ -29,7 +29,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from scholarkg.engines import EndpointEngine, Engine, OxigraphEngine, RdflibEngine, Results, normalise_term
+from scholarkg.engines import (
+    Boolean,
+    EndpointEngine,
+    Engine,
+    OxigraphEngine,
+    QueryResult,
+    RdflibEngine,
+    Results,
+    Triples,
+    normalise_term,
+)
 from scholarkg.errors import UsageError
 from scholarkg.query_files import (
     LIMIT_PARAM,
@@ -42,18 +52,22 @@ from scholarkg.query_files import (
     load_query_file,
     parse_header,
 )
-from scholarkg.sparql_text import add_limit, fill_limit_markers, inject_values
+from scholarkg.sparql_text import QUERY_FORMS, add_limit, fill_limit_markers, inject_values, query_form
 
 __all__ = [
     "LIMIT_PARAM",
     "PARAM_TYPES",
+    "QUERY_FORMS",
+    "Boolean",
     "EndpointEngine",
     "Engine",
     "OxigraphEngine",
     "Param",
+    "QueryResult",
     "RdflibEngine",
     "Results",
     "SavedQuery",
+    "Triples",
     "bind_params",
     "get_query",
     "inject_values",
@@ -61,12 +75,16 @@ __all__ = [
     "load_query_file",
     "normalise_term",
     "parse_header",
+    "query_form",
     "run_query",
 ]
 
 
-def run_query(query: SavedQuery, raw_params: Mapping[str, str], engine: Engine) -> Results:
+def run_query(query: SavedQuery, raw_params: Mapping[str, str], engine: Engine) -> QueryResult:
     """Bind the parameters, run the query on ``engine``, keep at most ``limit`` rows.
+
+    Any query form runs (rows for SELECT, :class:`Boolean` for ASK, :class:`Triples` for
+    CONSTRUCT and DESCRIBE); an update is refused before anything is sent.
 
     The ``limit`` goes into the query text as a ``LIMIT`` after its ``ORDER BY`` (see
     :func:`~scholarkg.sparql_text.add_limit`), which keeps the same rows as slicing the whole
@@ -76,7 +94,7 @@ def run_query(query: SavedQuery, raw_params: Mapping[str, str], engine: Engine) 
 
     Raises:
         UsageError: bad parameters (see :func:`bind_params`) or a negative limit.
-        QueryError: the query does not parse or is not a SELECT query.
+        QueryError: the query does not parse or is a SPARQL update.
         RemoteError: a remote endpoint failed (see :class:`EndpointEngine`).
     """
     bindings = bind_params(query, raw_params)
@@ -89,7 +107,7 @@ def run_query(query: SavedQuery, raw_params: Mapping[str, str], engine: Engine) 
     if limit is not None:
         text = fill_limit_markers(text, limit)
         text = add_limit(text, limit) or text
-    results = engine.select(text, bindings)
-    if limit is not None and len(results.rows) > limit:
+    results = engine.run(text, bindings)
+    if isinstance(results, Results) and limit is not None and len(results.rows) > limit:
         results = Results(results.variables, results.rows[:limit])
     return results

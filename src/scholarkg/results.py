@@ -6,6 +6,11 @@
 * ``csv`` — the SPARQL 1.1 Query Results CSV format: plain values, CRLF line ends.
 * ``tsv`` — the SPARQL 1.1 Query Results TSV format: ``?var`` header, terms in Turtle syntax.
 * ``json`` — the SPARQL 1.1 Query Results JSON format.
+
+An ASK answer is ``true`` or ``false`` in ``table``, ``{"head": {}, "boolean": ...}`` in
+``json``; CSV and TSV have no boolean form in SPARQL 1.1, so they are refused for it. A
+CONSTRUCT or DESCRIBE graph is written by pyoxigraph's serialisers as ``turtle`` (the default,
+with the model's prefixes), ``ntriples`` or ``jsonld``; the row formats are refused for it.
 """
 
 from __future__ import annotations
@@ -17,17 +22,51 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
+import pyoxigraph
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from scholarkg.errors import UsageError
 from scholarkg.namespaces import DEFAULT_BASE, PREFIXES
-from scholarkg.queries import Results
+from scholarkg.queries import Boolean, QueryResult, Results, Triples
 
-__all__ = ["FORMATS", "format_results"]
+__all__ = ["ALL_FORMATS", "FORMATS", "GRAPH_FORMATS", "format_for", "format_results"]
 
 FORMATS = ("table", "csv", "tsv", "json")
+"""Formats for rows (SELECT); ``table`` and ``json`` also for ASK."""
+
+GRAPH_FORMATS = {
+    "turtle": pyoxigraph.RdfFormat.TURTLE,
+    "ntriples": pyoxigraph.RdfFormat.N_TRIPLES,
+    "jsonld": pyoxigraph.RdfFormat.JSON_LD,
+}
+"""Formats for a graph (CONSTRUCT, DESCRIBE), the first the default."""
+
+ALL_FORMATS = (*FORMATS, *GRAPH_FORMATS)
+
+
+def format_for(form: str, fmt: str | None) -> str:
+    """The format to write a ``form`` query's answer in: ``fmt``, or by default ``table`` for
+    SELECT and ASK and ``turtle`` for a graph; refused when it cannot hold that answer, which is
+    known before the query runs.
+
+    Raises:
+        UsageError: a format that does not fit the query form, in one line naming those that do.
+    """
+    graph = form in ("CONSTRUCT", "DESCRIBE")
+    if fmt is None:
+        return "turtle" if graph else "table"
+    if fmt not in ALL_FORMATS:
+        raise UsageError(f"unknown results format {fmt!r}; use one of {', '.join(ALL_FORMATS)}")
+    fits = tuple(GRAPH_FORMATS) if graph else ("table", "json") if form == "ASK" else FORMATS
+    if fmt not in fits:
+        what = "an RDF graph" if graph else "true or false" if form == "ASK" else "rows"
+        raise UsageError(
+            f"--format {fmt} cannot hold the answer of {'an' if form == 'ASK' else 'a'} {form} "
+            f"query ({what}); use --format {'|'.join(fits)}"
+        )
+    return fmt
 
 _NUMERIC = frozenset(
     XSD[name]
@@ -37,24 +76,52 @@ _NUMERIC = frozenset(
 )
 
 
-def format_results(results: Results, fmt: str, *, prefixes: Mapping[str, str] | None = None) -> str:
-    """The results as text in format ``fmt`` (one of :data:`FORMATS`).
+def format_results(results: QueryResult, fmt: str, *, prefixes: Mapping[str, str] | None = None) -> str:
+    """The results as text in format ``fmt`` (one that :func:`format_for` allows for them).
 
-    ``prefixes`` (prefix → namespace IRI) shortens IRIs in the table; by default the model's
-    prefixes and ``id:`` for the default ``--base``.
+    ``prefixes`` (prefix → namespace IRI) shortens IRIs in the table and in Turtle; by default
+    the model's prefixes and ``id:`` for the default ``--base``.
 
     Raises:
-        UsageError: an unknown format.
+        UsageError: an unknown format, or one that cannot hold these results.
     """
+    chosen = _default_prefixes() if prefixes is None else dict(prefixes)
+    if isinstance(results, Boolean):
+        format_for("ASK", fmt)
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": results.value}) + "\n"
+        return ("true" if results.value else "false") + "\n"
+    if isinstance(results, Triples):
+        syntax = GRAPH_FORMATS[format_for("CONSTRUCT", fmt)]
+        kept = _used_prefixes(results, chosen) if syntax == pyoxigraph.RdfFormat.TURTLE else None
+        written = pyoxigraph.serialize(results.triples, format=syntax, prefixes=kept)
+        assert written is not None
+        text = written.decode("utf-8")
+        return text if text.endswith("\n") or not text else text + "\n"
+    format_for("SELECT", fmt)
     if fmt == "table":
-        return _table(results, _default_prefixes() if prefixes is None else dict(prefixes))
+        return _table(results, chosen)
     if fmt == "csv":
         return _csv(results)
     if fmt == "tsv":
         return _tsv(results)
-    if fmt == "json":
-        return _json(results)
-    raise UsageError(f"unknown results format {fmt!r}; use one of {', '.join(FORMATS)}")
+    return _json(results)
+
+
+_IMPLICIT = frozenset((str(XSD.string), "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"))
+
+
+def _used_prefixes(results: Triples, prefixes: Mapping[str, str]) -> dict[str, str]:
+    """The prefixes some IRI of the graph starts with, so the Turtle declares only those."""
+    iris = set()
+    for triple in results.triples:
+        for term in (triple.subject, triple.predicate, triple.object):
+            if isinstance(term, pyoxigraph.NamedNode):
+                iris.add(term.value)
+            elif isinstance(term, pyoxigraph.Literal) and term.datatype.value not in _IMPLICIT:
+                iris.add(term.datatype.value)
+    namespaces = {iri[: iri.rfind("/") + 1] for iri in iris} | {iri[: iri.rfind("#") + 1] for iri in iris}
+    return {p: ns for p, ns in prefixes.items() if any(space.startswith(ns) for space in namespaces)}
 
 
 # --- table -------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Edits of a SPARQL query text that keep it a valid query: a ``VALUES`` block for the parameters,
 a ``LIMIT`` for the ``limit`` parameter (at the end, and wherever a ``# LIMIT ?limit`` comment line
-asks for it), and the check that a text is a ``SELECT`` query.
+asks for it), and the check that a text is a query (``SELECT``, ``ASK``, ``CONSTRUCT`` or
+``DESCRIBE``), never an update.
 
 The check is made by a SPARQL parser (rdflib's), on the very text that is sent. The edits read
 the text just enough to place what they add: comments, strings and IRIs are skipped, so a brace
@@ -25,9 +26,11 @@ from scholarkg.errors import QueryError
 __all__ = [
     "IRI",
     "MAX_LIMIT",
+    "QUERY_FORMS",
     "add_limit",
     "fill_limit_markers",
     "inject_values",
+    "query_form",
     "require_select",
     "variables",
 ]
@@ -59,10 +62,25 @@ def inject_values(text: str, bindings: Mapping[str, Node]) -> str:
         return text
     names = " ".join(f"?{name}" for name in named)
     terms = " ".join(_sparql_term(term) for term in named.values())
-    at = _scan(text).brace
+    at = _where_opening(text)
     if at is None:
         raise QueryError("the query has no WHERE group to bind its parameters in")
     return f"{text[: at + 1]}\n  VALUES ({names}) {{ ({terms}) }}\n{text[at + 1 :]}"
+
+
+def _where_opening(text: str) -> int | None:
+    """Where the ``WHERE`` group opens: the first group, except in a ``CONSTRUCT`` query with a
+    template, whose first group is the template (the parsed query says which form it is)."""
+    form, problem, template = _parsed(text)
+    if problem is None and form == "CONSTRUCT":
+        if not template:
+            raise QueryError(
+                "parameters cannot be bound in the short form CONSTRUCT WHERE { ... }; "
+                "write CONSTRUCT { template } WHERE { ... }"
+            )
+        openings = _scan(text, whole=True).openings
+        return openings[1] if len(openings) > 1 else None
+    return _scan(text).brace
 
 
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
@@ -137,41 +155,58 @@ def fill_limit_markers(text: str, limit: int) -> str:
 # --- reading the text --------------------------------------------------------------------------
 
 
-def require_select(text: str) -> None:
-    """Refuse anything but a SELECT query, as a SPARQL parser reads it.
+QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+"""The query forms scholarkg runs; anything else (every SPARQL update) is refused."""
+
+
+def query_form(text: str) -> str:
+    """The form of the query ``text`` (one of :data:`QUERY_FORMS`), as a SPARQL parser reads it.
 
     The decision is rdflib's SPARQL 1.1 grammar, never a scan of the text: a text is run only
-    when it parses as a whole ``Query`` whose form is ``SELECT``. An update (``INSERT DATA``,
-    ``CLEAR GRAPH`` ...) is refused however it is dressed (a prefix named ``a.SELECT.b:``, a
-    comment, a string), and so are ``ASK``, ``CONSTRUCT`` and ``DESCRIBE``, which scholarkg has
-    no result format for. Verdicts are cached by text (a parse takes tens of milliseconds).
+    when it parses as a whole ``Query``. An update (``INSERT DATA``, ``CLEAR GRAPH`` ...) is
+    refused however it is dressed (a prefix named ``a.SELECT.b:``, a comment, a string).
+    Verdicts are cached by text (a parse takes tens of milliseconds).
+
+    Raises:
+        QueryError: naming the update and its first operation, or where the text does not parse.
+    """
+    form, problem, _ = _parsed(text)
+    if problem is not None:
+        raise QueryError(problem)
+    assert form is not None
+    return form
+
+
+def require_select(text: str) -> None:
+    """Refuse anything but a SELECT query, as a SPARQL parser reads it (see :func:`query_form`);
+    for callers that want rows, whatever the text is.
 
     Raises:
         QueryError: naming what the text is (an update and its first operation, another query
             form) or where it does not parse.
     """
-    problem = _verdict(text)
-    if problem is not None:
-        raise QueryError(problem)
+    form = query_form(text)
+    if form != "SELECT":
+        raise QueryError(
+            f"only SELECT queries can be run here; this is {'an' if form == 'ASK' else 'a'} {form} query"
+        )
 
 
 @functools.lru_cache(maxsize=512)
-def _verdict(text: str) -> str | None:
+def _parsed(text: str) -> tuple[str | None, str | None, bool]:
+    """(form, problem, whether a CONSTRUCT has a template) of ``text``; problem ``None`` = a query."""
     try:
         tree = parseQuery(text)
     except ParseException as exc:
         update = _update_operation(text)
         if update is not None:
-            return (
-                f"only SELECT queries can be run; this is a SPARQL update ({update}), "
-                "which is refused and not sent anywhere"
-            )
-        return f"the query does not parse: {' '.join(str(exc).split())}"
-    form = tree[1].name
-    if form != "SelectQuery":
-        shown = form.removesuffix("Query").upper()
-        return f"only SELECT queries can be run; this is {'an' if shown == 'ASK' else 'a'} {shown} query"
-    return None
+            return None, (
+                f"only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) can be run; this is a SPARQL "
+                f"update ({update}), which is refused and not sent anywhere"
+            ), False
+        return None, f"the query does not parse: {' '.join(str(exc).split())}", False
+    form = tree[1].name.removesuffix("Query").upper()
+    return form, None, "template" in tree[1]
 
 
 def _update_operation(text: str) -> str | None:
@@ -195,6 +230,7 @@ class _Scan:
     tail_words: frozenset[str] = frozenset()  # keywords after it, upper case
     tail_group: bool = False  # a '{' after it (VALUES, EXISTS in HAVING or ORDER BY, ...)
     comments: frozenset[int] = frozenset()  # where each '#' comment starts (with ``whole``)
+    openings: tuple[int, ...] = ()  # where each top-level group opens (with ``whole``)
 
 
 _IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
@@ -211,6 +247,7 @@ def _scan(text: str, *, whole: bool = False) -> _Scan:
     tail_words: set[str] = set()
     tail_group = False
     comments: set[int] = set()
+    openings: list[int] = []
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
@@ -223,6 +260,8 @@ def _scan(text: str, *, whole: bool = False) -> _Scan:
         elif ch == "<" and (iri := _IRIREF.match(text, i)):
             i = iri.end()
         elif ch == "{":
+            if depth == 0:
+                openings.append(i)
             if brace is None:
                 brace = i
                 if not whole:
@@ -248,7 +287,7 @@ def _scan(text: str, *, whole: bool = False) -> _Scan:
                 tail_words.add(word[0].upper())
         else:
             i += 1
-    return _Scan(brace, end, frozenset(tail_words), tail_group, frozenset(comments))
+    return _Scan(brace, end, frozenset(tail_words), tail_group, frozenset(comments), tuple(openings))
 
 
 def _skip_string(text: str, i: int) -> int:
