@@ -34,7 +34,7 @@ from rdflib.term import Node
 
 from scholarkg.errors import QueryError, RemoteError, UsageError
 from scholarkg.http import DEFAULT_MAX_BYTES, Answer, Service, Session, redact, run
-from scholarkg.sparql_text import inject_values, query_form, require_select, variables
+from scholarkg.sparql_text import bound_query_form, inject_values, query_form, require_select, variables
 
 __all__ = [
     "Boolean",
@@ -144,14 +144,14 @@ class OxigraphEngine:
         self.store = store
 
     def select(self, text: str, bindings: Mapping[str, Node]) -> Results:
-        require_select(inject_values(text, bindings))
+        require_select(text, bindings)
         result = self.run(text, bindings)
         assert isinstance(result, Results)
         return result
 
     def run(self, text: str, bindings: Mapping[str, Node]) -> QueryResult:
+        bound_query_form(text, bindings)  # refuses an update before anything runs
         body = inject_values(text, bindings)
-        query_form(body)
         try:
             answer = self.store.query(body, use_default_graph_as_union=True)
             if isinstance(answer, pyoxigraph.QueryBoolean):
@@ -206,7 +206,7 @@ class EndpointEngine:
         return f"EndpointEngine({redact(self.url)!r})"
 
     def select(self, text: str, bindings: Mapping[str, Node]) -> Results:
-        require_select(inject_values(text, bindings))
+        require_select(text, bindings)
         result = self.run(text, bindings)
         assert isinstance(result, Results)
         return result
@@ -215,8 +215,8 @@ class EndpointEngine:
         """Rows and ASK answers come as SPARQL JSON results; a CONSTRUCT or DESCRIBE graph as
         N-Triples or Turtle (whichever RDF syntax the server picks from the ``Accept`` list is
         read by its media type), within the same size cap and deadline."""
+        form = bound_query_form(text, bindings)
         body = inject_values(text, bindings)
-        form = query_form(body)
         graph = form in ("CONSTRUCT", "DESCRIBE")
         answer = run(self._post(body, accept=_GRAPH_ACCEPT if graph else _RESULTS_ACCEPT))
         where = redact(self.url)
