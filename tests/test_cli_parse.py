@@ -132,6 +132,6 @@ def test_explain_names_run_evidence_when_pages_share_a_paper(runner, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert f"{tmp_path / 'a.txt'}: no glued title+author lines" in result.stdout
     taken = [line for line in result.stdout.splitlines() if line.startswith("  * ")]
-    assert taken == ["  * +66.0  'Advanced Solution VoteTen' | Kyra de Reede"]
+    assert taken == ["  * +67.0  'Advanced Solution VoteTen' | Kyra de Reede"]
     assert "+50 same title printed on a spaced page" in result.stdout
     assert "+12 full name 'Kyra de Reede' printed unambiguously" in result.stdout

@@ -54,12 +54,21 @@ MOVED_PIECE = 2.0  # per comma-separated piece that would be title here but a na
 TITLE_APOSTROPHE = 2.0  # the title would end inside a word at its apostrophe ("O'|Brien")
 LONE_PUNCTUATION = 2.0  # the title would end in an opening quote or bracket
 AFTER_CLOSING = 3.0  # the title would end in "?Ja" or ")Cri": a name's start after closing punctuation
+THREE_LETTER_TAIL = 0.5  # the title would end in "ImageNet", "GitHub": a camel-case word
+GLUED_FIRST_WORD = 1.5  # the first author would start "NetKenji": a word of 3+ letters, then a name
+DIGIT_TAIL = 2.0  # the title would end in "3La": a digit, then the first syllable of "LaToya"
+SHORT_NAME_PART = 2.5  # the first author would start "NetVi Trần": a hump with a 2-letter rest
+MIXED_WORD_CUT = 2.5  # "RoBER|TaHoàng": the cut ends a capitals run inside a mixed-case word
+CUT_TITLE_WORD = 6.0  # "Image|NetVi": "ImageNet" is a word seen whole in the run's titles
 UNCERTAIN_MARGIN = 2.0
 
 # A letter that is not ASCII lower case, right after a non-space: where a name may start.
 _START = re.compile(r"(?<=\S)[^\W\d_a-z]")
 _AFTER_CLOSING = re.compile(r"[?!)\]}\"'’”»]([^\W\d_]+)$")
 _NOT_IN_NAME = re.compile(r"[^\w\s'’ʼ.()‐-]|[\d_]")
+_OPENING_QUOTES = "'\"‘“«‹"
+_OPENED_QUOTE = re.compile(r"(?:^|\s)['‘]")  # a single quote opened at a word start
+_SHORT_WORD = re.compile(r"(?:^|[\s,])[^\W\d_a-z][^\W\d_A-Z]{0,2}$")  # "…, Le" of "LeAnn"
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +138,48 @@ class GluedSplit(NamedTuple):
                 and best.score - runner.score < UNCERTAIN_MARGIN)
 
 
+def _ends_in_mixed_caps(word: str) -> bool:
+    """``RoBER``, ``XLM-RoBER``: two or more capitals after a lower-case letter (not ``BER``)."""
+    i = len(word)
+    while i > 0 and is_upper(word[i - 1]):
+        i -= 1
+    return len(word) - i >= 2 and i > 0 and word[i - 1].islower()
+
+
+def _hump_positions(word: str) -> list[int]:
+    """Where a capital follows a lower-case letter: ``NetVi`` -> [3]."""
+    return [i for i in range(1, len(word)) if is_upper(word[i]) and word[i - 1].islower()]
+
+
+def _glued_costs(title: str, title_word: str, first_word: str,
+                 known: Known) -> list[tuple[float, str]]:
+    """What speaks against cutting *this* word here, when the title and the first author are
+    glued inside one word (``ImageNetVi``, ``RoBERTaHoàng``): the first author's first token
+    would keep an inner capital, and the place at that capital would leave a cleaner name."""
+    if not title or not title[-1].isalpha() or not first_word:
+        return []
+    inner = _hump_positions(first_word)
+    if not inner:
+        return []
+    costs: list[tuple[float, str]] = []
+    if inner[0] >= 3:
+        costs.append((GLUED_FIRST_WORD, f"first author would start {first_word!r}: a "
+                                        f"{inner[0]}-letter word glued to a name"))
+    rest = len(first_word) - inner[-1]
+    if rest <= 2 and first_word[inner[-1] :].isalpha():
+        costs.append((SHORT_NAME_PART, f"first author would start {first_word!r}: an inner "
+                                       f"capital with a {rest}-letter rest"))
+    if is_upper(title[-1]) and _ends_in_mixed_caps(title_word) and first_word[1:2].islower():
+        costs.append((MIXED_WORD_CUT, f"cut would end the capitals run of {title_word + first_word!r} "
+                                      "inside a mixed-case word"))
+    for j in inner:
+        whole = title_word + first_word[:j]
+        if known.title_word(whole):
+            costs.append((CUT_TITLE_WORD, f"{whole!r} seen whole in titles would be cut"))
+            break
+    return costs
+
+
 def _title_tail_cost(word: str) -> float:
     """``WildDe``/``ParsingLa``: a title word ending in a short capitalised bit after a
     lower-case letter may be the first syllable of the name (``DeAndre``, ``LaVonne``)."""
@@ -138,8 +189,16 @@ def _title_tail_cost(word: str) -> float:
     tail = len(word) - i
     if not (2 <= tail <= 3 and is_upper(word[i])):
         return 0.0
-    if i == 0 or word[i - 1].islower():
+    if i == 0:
         return SHORT_TITLE_TAIL
+    if word[i - 1].islower():
+        # "WildDe" is likelier the start of "DeAndre" than "ImageNet" is the start of "NetKenji":
+        # name prefixes are mostly two letters, the tails of camel-case words three or more
+        return SHORT_TITLE_TAIL if tail == 2 else THREE_LETTER_TAIL
+    if word[i - 1].isdigit():  # "3La", "3.1De": a name's first syllable after a version number
+        return DIGIT_TAIL
+    if _ends_in_mixed_caps(word[:i]):  # "RoBERTa": a capitals run inside a mixed-case word
+        return 0.0
     # "FIGDKo" (the start of "KoRitt") but not the plural of an acronym ("LLMs")
     return SHORT_TITLE_TAIL if is_upper(word[i - 1]) and word[i + 1 :] != "s" else 0.0
 
@@ -179,6 +238,9 @@ def _score(title: str, region: str, authors: tuple[str, ...], first_word: str,
     if left:
         score -= TITLE_HUMP * left
         notes.append(f"-{TITLE_HUMP * left:g} {left} inner capital(s) left in the title")
+    for cost, note in _glued_costs(title, title_word, first_word, known):
+        score -= cost
+        notes.append(f"-{cost:g} {note}")
     tail = _title_tail_cost(title_word)
     if tail:
         score -= tail
@@ -193,7 +255,8 @@ def _score(title: str, region: str, authors: tuple[str, ...], first_word: str,
         score -= LONE_PUNCTUATION
         notes.append(f"-{LONE_PUNCTUATION:g} title would end in a lone {title_word!r}")
     if (len(title_word) >= 2 and title_word[-1] in APOSTROPHES and title_word[-2].isalpha()
-            and title_word[0] not in APOSTROPHES):  # "O'" but not a closing quote: 'Able'
+            and title_word[0] not in APOSTROPHES  # "O'" but not a closing quote: 'Able'
+            and not _OPENED_QUOTE.search(title)):  # nor the end of 'Considered Harmful'
         score -= TITLE_APOSTROPHE
         notes.append(f"-{TITLE_APOSTROPHE:g} title would end inside {title_word!r}")
     if not notes:
@@ -248,7 +311,11 @@ def _places(text: str) -> tuple[str, bool, tuple[str, ...], int, int, tuple[_Fou
             if not name_shape(first).ok:
                 continue
             refused = None
-            if prev in HYPHENS:
+            if prev in _OPENING_QUOTES and (base == 0 or piece[base - 1].isspace()):
+                # "…Attention 'Considered Harmful'Björn": the title would keep an unclosed
+                # quote and the name an unmatched closing one
+                refused = "right after an opening quote"
+            elif prev in HYPHENS:
                 refused = "inside a hyphenated word"
             elif k + 1 < len(piece) and is_upper(piece[k + 1]):
                 refused = "inside a run of capitals"
@@ -276,8 +343,11 @@ def split_glued(text: str, known: Known, *, explain: bool = False) -> GluedSplit
         candidates.append(Candidate(at, body[:at], (first, *later), 0.0, ("the only candidate",),
                                     False))
         found = [f for f in found if f[4] is not None and (known.name(f[2]) or known.title(body[: f[1]]))]
+    earliest_open = min((f[0] for f in places if f[4] is None), default=None)
     for p, at, first, later, refused in found:
         title = body[:at]
+        inside_listed = (refused is None and p > p_min and earliest_open is not None
+                         and earliest_open < p and _SHORT_WORD.search(title) is not None)
         authors = (first, *later)
         score, notes, strong = _score(title, body[region_start:at], authors, first.split(" ", 1)[0],
                                       known)
@@ -285,7 +355,13 @@ def split_glued(text: str, known: Known, *, explain: bool = False) -> GluedSplit
             score -= MOVED_PIECE * (p - p_min)
             notes = (*notes, f"-{MOVED_PIECE * (p - p_min):g} {p - p_min} comma piece(s) that "
                              "could be names read as title")
-        if refused and strong:
+        if inside_listed and not known.title(title):
+            # "…Part 1Lena M. Schmidt, Le|Ann Levi": whole names would go into the title for a
+            # cut inside "LeAnn", while an earlier place keeps every listed name whole. Only
+            # the same title printed on a spaced page outweighs that, not a name or a word.
+            refused = f"inside the listed name {title.rsplit(' ', 1)[-1] + first.split(' ', 1)[0]!r}"
+            strong = False
+        elif refused and strong:
             notes = (*notes, f"({refused}, but taken on strong evidence)")
             refused = None
         candidates.append(Candidate(at, title, authors, score, notes, strong, refused))
