@@ -415,17 +415,8 @@ def query(name: str | None, query_file: Path | None, params: Sequence[str], data
         raise UsageError("give a query NAME or --file FILE.rq (see `scholarkg queries`)")
     saved = load_query_file(query_file) if query_file is not None else get_query(name or "")
     fmt = format_for(query_form(saved.text), fmt)
-    sources = sum(x is not None and x != () for x in (data or None, store_dir, endpoint))
-    if sources != 1:
-        raise UsageError("give exactly one of --data FILE, --store DIR or --endpoint URL")
-    engine: Engine
-    if endpoint:
-        engine = EndpointEngine(endpoint, timeout=timeout, user=user, password=_password(password_env),
-                                basic=basic, max_bytes=int(max_answer_mb * 2**20))
-    elif store_dir is not None:
-        engine = OxigraphEngine(open_store(store_dir))
-    else:
-        engine = OxigraphEngine(load_data(list(data)))
+    engine = _engine(data, store_dir, endpoint, timeout=timeout, user=user, password_env=password_env,
+                     basic=basic, max_bytes=int(max_answer_mb * 2**20))
     results = run_query(saved, _parse_params(params), engine)
     click.echo(format_results(results, fmt), nl=False)
 
@@ -503,13 +494,17 @@ def serve(store_dir: Path, host: str, port: int, base: str) -> None:
     run(config, host=host, port=port)
 
 
-def _plot_engine(data: Sequence[Path], store_dir: Path | None, endpoint: str | None,
-                 timeout: float) -> Engine:
+def _engine(data: Sequence[Path], store_dir: Path | None, endpoint: str | None, *, timeout: float,
+            **remote: Any) -> Engine:
+    """The one engine that --data, --store or --endpoint names (``remote``: the endpoint's
+    credentials and limits); refused unless exactly one is given."""
     sources = sum(x is not None and x != () for x in (data or None, store_dir, endpoint))
     if sources != 1:
         raise UsageError("give exactly one of --data FILE, --store DIR or --endpoint URL")
     if endpoint:
-        return EndpointEngine(endpoint, timeout=timeout)
+        if "password_env" in remote:
+            remote["password"] = _password(remote.pop("password_env"))
+        return EndpointEngine(endpoint, timeout=timeout, **remote)
     if store_dir is not None:
         return OxigraphEngine(open_store(store_dir))
     return OxigraphEngine(load_data(list(data)))
@@ -557,7 +552,7 @@ def plot_coauthors(author: str, output: Path, data: Sequence[Path], store_dir: P
     from scholarkg.serve.data import coauthor_network, find_people
 
     image_format(output)
-    engine = _plot_engine(data, store_dir, endpoint, timeout)
+    engine = _engine(data, store_dir, endpoint, timeout=timeout)
     person = find_people(engine, author)[0]
     network = coauthor_network(engine, person.iri)
     _write_picture(output, coauthor_network_figure(network),
@@ -577,7 +572,7 @@ def plot_topics(author: str, output: Path, data: Sequence[Path], store_dir: Path
     from scholarkg.serve.data import find_people, topics_over_time
 
     image_format(output)
-    engine = _plot_engine(data, store_dir, endpoint, timeout)
+    engine = _engine(data, store_dir, endpoint, timeout=timeout)
     person = find_people(engine, author)[0]
     counts = topics_over_time(engine, person.iri)
     _write_picture(output, topics_over_time_figure(counts, title=person.name),
@@ -597,7 +592,7 @@ def plot_topic_papers(topic: str, output: Path, data: Sequence[Path], store_dir:
     from scholarkg.serve.data import find_topic, topic_papers_per_year
 
     image_format(output)
-    engine = _plot_engine(data, store_dir, endpoint, timeout)
+    engine = _engine(data, store_dir, endpoint, timeout=timeout)
     years, papers = topic_papers_per_year(engine, find_topic(engine, topic))
     _write_picture(output, papers_per_year_figure(years, papers, title=topic),
                    f"the papers per year of {topic} ({sum(papers)} papers)")
