@@ -38,6 +38,15 @@ def corpus(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def long_corpus(tmp_path_factory) -> Path:
+    """Pages enough for `parse` to still be at work seconds after launch on a fast machine
+    (384 pages parse in < 1.5 s on CI, which once let the run end before its signal)."""
+    directory = tmp_path_factory.mktemp("long-corpus")
+    write_corpus(directory, 4000, seed=11)
+    return directory
+
+
+@pytest.fixture(scope="module")
 def earlier(tmp_path_factory) -> Path:
     """An earlier export (the examples) as a file and a store, to be left as they were."""
     directory = tmp_path_factory.mktemp("earlier")
@@ -378,16 +387,18 @@ def test_a_page_that_is_one_huge_line_is_not_echoed_whole(runner, tmp_path):
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 @pytest.mark.parametrize("after", [0.3, 0.8, 1.5])
-def test_any_command_stops_with_one_line_at_any_moment_even_while_it_starts(tmp_path, corpus, signum, after):
+def test_any_command_stops_with_one_line_at_any_moment_even_while_it_starts(
+        tmp_path, long_corpus, signum, after):
     """`parse` of the whole corpus, signalled while it imports its libraries and while it works.
     (Before Python runs any of scholarkg's code, ≈ 0.1 s after launch, the signal's default
     action applies: a SIGTERM then kills silently, a Ctrl-C gets Python's own traceback.)"""
     (tmp_path / "tmp").mkdir()
     run = subprocess.Popen(
-        [sys.executable, "-m", "scholarkg", "parse", str(corpus), "--as-of", "2026-11-24", "--json"],
+        [sys.executable, "-m", "scholarkg", "parse", str(long_corpus), "--as-of", "2026-11-24", "--json"],
         env={**os.environ, "TMPDIR": str(tmp_path / "tmp")}, stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE, text=True, start_new_session=True)
     time.sleep(after)
+    assert run.poll() is None, "parse ended before it was signalled: the corpus is too small to test this"
     sent = time.monotonic()
     os.killpg(run.pid, signum)
     _, stderr = run.communicate(timeout=30)
