@@ -24,6 +24,7 @@ from scholarkg.errors import InputError, ScholarkgError, Terminated, UsageError,
 from scholarkg.export import ExportOptions
 from scholarkg.export import export as export_graph
 from scholarkg.http import DEFAULT_MAX_BYTES
+from scholarkg.interruptible import abandoned
 from scholarkg.load import LoadEvent, load_files
 from scholarkg.models import Page
 from scholarkg.namespaces import DEFAULT_BASE
@@ -606,4 +607,12 @@ def main() -> None:
     """Run the command. SIGTERM unwinds like Ctrl-C (exit 143 instead of 130)."""
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _terminate)
-    cli(prog_name="scholarkg")
+    try:
+        cli(prog_name="scholarkg")
+    except SystemExit as exc:
+        if abandoned():  # an interrupted Rust call is still running: do not wait for it
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+        raise

@@ -34,6 +34,7 @@ from rdflib.term import Node
 
 from scholarkg.errors import QueryError, RemoteError, UsageError
 from scholarkg.http import DEFAULT_MAX_BYTES, Answer, Service, Session, redact, run
+from scholarkg.interruptible import interruptible
 from scholarkg.sparql_text import bound_query_form, inject_values, query_form, require_select, variables
 
 __all__ = [
@@ -153,17 +154,21 @@ class OxigraphEngine:
         bound_query_form(text, bindings)  # refuses an update before anything runs
         body = inject_values(text, bindings)
         try:
-            answer = self.store.query(body, use_default_graph_as_union=True)
-            if isinstance(answer, pyoxigraph.QueryBoolean):
-                return Boolean(bool(answer))
-            if isinstance(answer, pyoxigraph.QueryTriples):
-                return Triples.of(answer)
-            names = [v.value for v in answer.variables]
-            rows = [tuple(_from_oxigraph(solution[name]) for name in names) for solution in answer]
+            return interruptible(self._evaluate, body)
         except SyntaxError as exc:
             raise QueryError(f"the query does not parse: {_one_line(str(exc))}") from None
         except (OSError, RuntimeError) as exc:
             raise QueryError(f"Oxigraph could not run the query: {_one_line(str(exc))}") from None
+
+    def _evaluate(self, body: str) -> QueryResult:
+        """Evaluate and read the whole answer (Oxigraph evaluates as the answer is read)."""
+        answer = self.store.query(body, use_default_graph_as_union=True)
+        if isinstance(answer, pyoxigraph.QueryBoolean):
+            return Boolean(bool(answer))
+        if isinstance(answer, pyoxigraph.QueryTriples):
+            return Triples.of(answer)
+        names = [v.value for v in answer.variables]
+        rows = [tuple(_from_oxigraph(solution[name]) for name in names) for solution in answer]
         return Results(names, rows)
 
 

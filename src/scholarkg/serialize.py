@@ -21,6 +21,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from scholarkg.errors import OutputError, UsageError
+from scholarkg.interruptible import interruptible
 from scholarkg.namespaces import PREFIXES
 
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -203,7 +204,7 @@ def dump_to(store: ox.Store, handle: BinaryIO, fmt: str, *, base: str) -> None:
         kwargs["prefixes"] = prefixes
     if fmt not in DATASET_FORMATS:
         kwargs["from_graph"] = ox.DefaultGraph()
-    store.dump(handle, rdf_format, **kwargs)
+    interruptible(store.dump, handle, rdf_format, **kwargs)
 
 
 def dump_store(store: ox.Store, path: Path, fmt: str, *, base: str) -> None:

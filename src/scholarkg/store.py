@@ -21,6 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from scholarkg.errors import InputError, OutputError, UsageError
+from scholarkg.interruptible import interruptible
 
 _FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -53,7 +54,7 @@ def load_data(files: Sequence[Path]) -> ox.Store:
         if not path.is_file():
             raise InputError("no such file", path=path)
         try:
-            store.bulk_load(path=str(path), format=fmt)
+            interruptible(store.bulk_load, path=str(path), format=fmt)
         except SyntaxError as exc:
             raise InputError(f"not valid RDF: {str(exc).splitlines()[0]}", path=path) from None
         except (OSError, ValueError) as exc:
@@ -173,7 +174,7 @@ class StagedStore:
         if self.store is not None:
             store, self.store = self.store, None
             try:
-                store.flush()
+                interruptible(store.flush)
             except (OSError, RuntimeError) as exc:
                 raise OutputError(f"--store {self.path}: write failed: {_first_line(exc)}") from None
             finally:

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 
 from scholarkg.export.report import Notice
 from scholarkg.export.worker import PageResult
+from scholarkg.interruptible import interruptible
 from scholarkg.mapping import PAPER_CLAIMS, Triple
 from scholarkg.serialize import nquads
 
@@ -47,7 +48,7 @@ class Merger:
     def flush(self) -> None:
         if self.buffer:
             started = time.perf_counter()
-            self.store.bulk_load("".join(self.buffer).encode("utf-8"), ox.RdfFormat.N_QUADS)
+            interruptible(self.store.bulk_load, "".join(self.buffer).encode("utf-8"), ox.RdfFormat.N_QUADS)
             self.buffer, self.buffered = [], 0
             self.load_seconds += time.perf_counter() - started
 

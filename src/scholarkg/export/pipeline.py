@@ -51,6 +51,7 @@ from scholarkg.export.report import ExportOptions, ExportReport, Notice
 from scholarkg.export.signals import held, start_forkserver
 from scholarkg.export.void import fill_counts, void_quads
 from scholarkg.export.worker import ChunkWorker, PageResult, WorkerSettings
+from scholarkg.interruptible import interruptible
 from scholarkg.mapping import Minter, scheme_triples
 from scholarkg.parse import RunEvidence, Source
 
@@ -206,7 +207,7 @@ def build(
     with timed(timings, "void"):
         void = void_quads(store, minter, distinct=named_graphs)
         store.bulk_extend(void)
-        store.flush()
+        interruptible(store.flush)
     report.triples += len(void)  # the summary counts what the file holds (VoID triples are new)
     return report
 

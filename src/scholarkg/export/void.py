@@ -9,6 +9,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from scholarkg.export.report import ExportReport
+from scholarkg.interruptible import interruptible
 from scholarkg.mapping import Minter
 from scholarkg.namespaces import DCTERMS, PROV, RDF, SCHEMA, SKG, SKOS, VOID, XSD
 
@@ -21,10 +22,13 @@ def _n(value: int) -> ox.Literal:
 
 
 def _count(store: ox.Store, query: str) -> int:
-    solutions = store.query(query, use_default_graph_as_union=True)
-    for row in solutions:  # type: ignore[union-attr]
-        return int(row[0].value)
-    return 0
+    rows = _rows(store, query)
+    return int(rows[0][0].value) if rows else 0
+
+
+def _rows(store: ox.Store, query: str) -> list[ox.QuerySolution]:
+    """Every row of a SELECT on the store's union graph, evaluated where a signal can stop it."""
+    return interruptible(lambda: list(store.query(query, use_default_graph_as_union=True)))  # type: ignore[arg-type]
 
 
 def count_triples(store: ox.Store, *, distinct: bool) -> int:
@@ -59,22 +63,16 @@ def void_quads(store: ox.Store, minter: Minter, *, distinct: bool = True) -> lis
     for prop, value in [(VOID.triples, triples), (VOID.entities, entities),
                         (VOID.distinctSubjects, subjects), (VOID.distinctObjects, objects)]:
         quads.append(ox.Quad(ds, iri(prop), _n(value), g))
-    classes = store.query(
-        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c",
-        use_default_graph_as_union=True,
-    )
-    class_rows = [(row[0], int(row[1].value)) for row in classes]  # type: ignore[union-attr]
+    classes = _rows(store, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c")
+    class_rows = [(row[0], int(row[1].value)) for row in classes]
     quads.append(ox.Quad(ds, iri(VOID.classes), _n(len(class_rows)), g))
     for cls, count in class_rows:
         part = iri(minter.mint("dataset/class", cls.value))
         quads += [ox.Quad(ds, iri(VOID.classPartition), part, g),
                   ox.Quad(part, iri(VOID["class"]), cls, g),
                   ox.Quad(part, iri(VOID.entities), _n(count), g)]
-    props = store.query(
-        f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {every} }} GROUP BY ?p ORDER BY ?p",
-        use_default_graph_as_union=True,
-    )
-    prop_rows = [(row[0], int(row[1].value)) for row in props]  # type: ignore[union-attr]
+    props = _rows(store, f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {every} }} GROUP BY ?p ORDER BY ?p")
+    prop_rows = [(row[0], int(row[1].value)) for row in props]
     quads.append(ox.Quad(ds, iri(VOID.properties), _n(len(prop_rows)), g))
     for prop, count in prop_rows:
         part = iri(minter.mint("dataset/property", prop.value))
