@@ -407,3 +407,54 @@ def test_any_command_stops_with_one_line_at_any_moment_even_while_it_starts(
     lines = stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"Interrupted by {signal.Signals(signum).name}; stop")
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def _age(path: Path, seconds: float) -> None:
+    """Make ``path`` look ``seconds`` old (a leftover younger than MIN_AGE is never swept)."""
+    then = time.time() - seconds
+    os.utime(path, (then, then), follow_symlinks=False)
+
+
+def test_what_a_killed_export_leaves_is_removed_by_the_next_export(place, corpus):
+    """SIGKILL (the OOM killer, a CI timeout) gives the export no chance to clean up: its
+    staged store, its staged file and its work folder stay. The next export removes them."""
+    run = _start(place, corpus, "--jobs", "2", "--no-validate")
+    try:
+        _wait_for(lambda: POINTS["write"](place) or run.poll() is not None)
+        assert run.poll() is None, run.stderr.read() if run.stderr else ""
+    finally:
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+    left = sorted(p.name for p in place.iterdir() if p.name not in ("out.ttl", "st"))
+    assert any(name.endswith(".new") for name in left) and any(name.endswith(".part") for name in left)
+    for path in [*place.iterdir(), *(place.parent / "tmp").iterdir()]:
+        _age(path, 60)
+    again = _start(place, EXAMPLES)
+    _, stderr = again.communicate(timeout=120)
+    assert again.returncode == 0, stderr
+    assert sorted(p.name for p in place.iterdir()) == ["out.ttl", "st"]
+    assert [p.name for p in (place.parent / "tmp").iterdir() if p.name.startswith("scholarkg-")] == []
+    assert _count(open_store(place / "st")) == len(Graph().parse(place / "out.ttl"))
+
+
+def test_the_next_export_leaves_staging_that_a_live_export_holds(place):
+    from scholarkg.leftovers import hold, release
+
+    held_store, held_file = place / ".st.0123abcd.new", place / ".out.ttl.89abcdef.part"
+    stale_store, stale_file = place / ".st.deadbeef.new", place / ".out.ttl.cafebabe.part"
+    young, unrelated = place / ".st.0badf00d.new", place / ".st.backup"
+    for folder in (held_store, stale_store, young, unrelated):
+        folder.mkdir()
+        (folder / "000001.sst").write_bytes(b"x")
+    for file in (held_file, stale_file):
+        file.write_bytes(b"half a graph")
+    locks = [hold(held_store), hold(held_file)]
+    try:
+        for path in (held_store, held_file, stale_store, stale_file, unrelated):
+            _age(path, 3600)
+        _export_here(place, EXAMPLES)
+        assert sorted(p.name for p in place.iterdir()) == sorted(
+            ["out.ttl", "st", held_store.name, held_file.name, young.name, unrelated.name])
+    finally:
+        for fd in locks:
+            release(fd)

@@ -8,6 +8,7 @@ not depend on insertion order, so the same content always gives the same bytes.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import re
 import secrets
@@ -22,6 +23,7 @@ from rdflib.term import Node
 
 from scholarkg.errors import OutputError, UsageError
 from scholarkg.interruptible import interruptible
+from scholarkg.leftovers import staged_file_pattern, sweep
 from scholarkg.namespaces import PREFIXES
 
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -112,6 +114,7 @@ class StagedFile:
         self.target = Path(os.path.realpath(self.path)) if self.path.is_symlink() else self.path
         self.tmp: Path | None = None  # named before it exists: an interrupt may come any time
         self.handle: BinaryIO | None = None
+        self.finished = False
 
     def open(self) -> BinaryIO:
         """Create the temporary file (separate from ``__init__``, so that whoever holds this
@@ -126,6 +129,7 @@ class StagedFile:
             mode = stat.S_IMODE(os.stat(self.target).st_mode)
         except OSError:
             mode = None
+        sweep(directory, staged_file_pattern(self.target.name))  # what a killed export left
         fd = -1
         for _ in range(100):
             self.tmp = directory / f".{self.target.name}.{secrets.token_hex(4)}.part"
@@ -140,32 +144,39 @@ class StagedFile:
         if fd < 0:
             self.tmp = None
             raise OutputError(f"{path}: cannot write here: no free temporary name")
+        with contextlib.suppress(OSError):  # ours until closed (scholarkg.leftovers)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         self.handle = os.fdopen(fd, "wb")
         if mode is not None:
             os.fchmod(fd, mode)
         return self.handle
 
     def finish(self) -> None:
-        """Flush the content to disk (everything that can fail, before any rename)."""
+        """Flush the content to disk (everything that can fail, before any rename). The file
+        stays open, and so locked, until :meth:`commit` has moved it."""
         assert self.handle is not None
+        if self.finished:
+            return
         try:
             self.handle.flush()
             os.fsync(self.handle.fileno())
-            self.handle.close()
+            self.finished = True
         except OSError as exc:
             self.discard()
             raise OutputError(f"{self.path}: write failed: {exc.strerror or exc}") from None
 
     def commit(self) -> None:
         """Move the finished file into place (one rename: readers see the old or the new file)."""
-        if self.handle is not None and not self.handle.closed:
-            self.finish()
-        assert self.tmp is not None
+        self.finish()
+        assert self.tmp is not None and self.handle is not None
         try:
             os.replace(self.tmp, self.target)
         except OSError as exc:
             self.discard()
             raise OutputError(f"{self.path}: write failed: {exc.strerror or exc}") from None
+        self.tmp = None
+        with contextlib.suppress(OSError):
+            self.handle.close()
 
     def discard(self) -> None:
         """Forget the new version; ``path`` stays as it was. Safe to call more than once."""

@@ -22,6 +22,7 @@ import pyoxigraph as ox
 
 from scholarkg.errors import InputError, OutputError, UsageError
 from scholarkg.interruptible import interruptible
+from scholarkg.leftovers import hold, release, staged_store_pattern, sweep
 
 _FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -151,6 +152,7 @@ class StagedStore:
         self.staging = self.target.parent / f".{self.target.name}.{secrets.token_hex(4)}.new"
         self.swapped = False
         self.store: ox.Store | None = None
+        self._locks: list[int] = []  # flock(2) holds on what sits at the staging path
 
     def open(self) -> ox.Store:
         """Create the staging folder (mode as a plain mkdir, or the old store's) and the store."""
@@ -158,7 +160,9 @@ class StagedStore:
         try:
             self.target.parent.mkdir(parents=True, exist_ok=True)
             mode = stat.S_IMODE(os.stat(self.target).st_mode) if self.target.exists() else None
+            sweep(self.target.parent, staged_store_pattern(self.target.name))  # a killed export's
             self.staging.mkdir()
+            self._locks.append(hold(self.staging))
             if mode is not None:
                 os.chmod(self.staging, mode)
         except OSError as exc:
@@ -187,17 +191,18 @@ class StagedStore:
         self.close()
         try:
             if self.target.exists():
-                if _exchange(self.staging, self.target):
-                    self.swapped = True
-                    return
-                old = self.staging.with_suffix(".old")
-                os.rename(self.target, old)
-                os.rename(self.staging, self.target)
-                os.rename(old, self.staging)
+                if not _exchange(self.staging, self.target):
+                    old = self.staging.with_suffix(".old")
+                    os.rename(self.target, old)
+                    os.rename(self.staging, self.target)
+                    os.rename(old, self.staging)
             else:
                 os.rename(self.staging, self.target)
                 self.staging.mkdir()  # nothing old to keep: cleanup removes an empty folder
             self.swapped = True
+            # The lock went with the new store's folder; hold what the staging path now holds.
+            with contextlib.suppress(OSError):
+                self._locks.append(hold(self.staging))
         except OSError as exc:
             raise OutputError(f"--store {self.path}: cannot move the new store in place: "
                               f"{exc.strerror or exc}") from None
@@ -221,6 +226,9 @@ class StagedStore:
             self.store = None
             gc.collect()
         remove_tree(self.staging)
+        for fd in self._locks:
+            release(fd)
+        self._locks = []
 
 
 def check_store_target(path: Path, target: Path | None = None) -> None:

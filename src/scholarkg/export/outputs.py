@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from scholarkg.errors import OutputError
 from scholarkg.export.signals import held
+from scholarkg.leftovers import WORK_FOLDER, hold, release, sweep
 from scholarkg.serialize import StagedFile, dump_to
 from scholarkg.store import StagedStore, check_store_target, remove_tree
 
@@ -36,6 +37,7 @@ class Outputs:
         self._store: StagedStore | None = None
         self._workdir: Path | None = None
         self._work: ox.Store | None = None
+        self._workdir_lock: int | None = None
         if store_dir is not None:
             check_store_target(store_dir)  # refuse a folder of user files before any work
 
@@ -53,9 +55,12 @@ class Outputs:
             self._store = StagedStore(self.store_dir)
             return self._store.open()
         # Named before it is made (mkdtemp would make it first): an interrupt may come any time.
-        self._workdir = Path(tempfile.gettempdir()) / f"scholarkg-{secrets.token_hex(6)}"
+        temporary = Path(tempfile.gettempdir())
+        sweep(temporary, WORK_FOLDER)  # what a killed export left
+        self._workdir = temporary / f"scholarkg-{secrets.token_hex(6)}"
         try:
             self._workdir.mkdir(mode=0o700)
+            self._workdir_lock = hold(self._workdir)
             self._work = ox.Store(str(self._workdir / "store"))
         except (OSError, RuntimeError) as exc:
             raise OutputError(f"cannot create a temporary store in {self._workdir.parent}: {exc}") from None
@@ -113,4 +118,6 @@ class Outputs:
             self._work = None
             remove_tree(self._workdir)
             self._workdir = None
+            release(self._workdir_lock)
+            self._workdir_lock = None
 
