@@ -41,6 +41,8 @@ def _expand(template: str) -> str:
         if kind == "authorship":
             title, position = key.rsplit("|", 1)
             return f"{BASE}authorship/{_iri('paper', title).rsplit('/', 1)[1]}-{position}"
+        if kind == "collaboration":  # the two names, "|" for the newline between them
+            return _iri(kind, key.replace("|", "\n"))
         return _iri(kind, key)
 
     return re.sub(r"\{(\w+):([^}]+)\}", repl, template)
@@ -87,7 +89,8 @@ def test_summary_counts_match_the_graph(tmp_path):
 
 def test_report_times_each_phase_and_the_merge_fits_inside_the_page_loop(tmp_path):
     report = _run([CASE], tmp_path / "g.ttl")
-    assert set(report.timings) == {"names", "pages", "merge", "bulk_load", "counts", "void", "write"}
+    assert set(report.timings) == {"names", "pages", "merge", "bulk_load", "collaborations", "counts", "void",
+                                   "write"}
     assert all(seconds >= 0 for seconds in report.timings.values())
     assert report.timings["bulk_load"] <= report.timings["pages"]
     assert report.timings["merge"] <= report.timings["pages"]

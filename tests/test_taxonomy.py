@@ -253,6 +253,10 @@ _MODEL_TERMS = {
     "noveltyPercent",
     "aiScore",
     "lists",
+    "personName",
+    "coauthorName",
+    "jointPapers",
+    "collaborationRank",
 }
 
 
@@ -275,9 +279,10 @@ def test_vocabulary_declares_every_model_term_with_label_comment_domain_range(vo
             assert len(values) == 1 and values[0].language == "en", (prop, predicate)
         assert len(list(vocab.objects(prop, RDFS.domain))) == 1, prop
         assert len(list(vocab.objects(prop, RDFS.range))) == 1, prop
-    assert (SKG.Authorship, RDF.type, OWL.Class) in vocab
-    assert vocab.value(SKG.Authorship, RDFS.label) is not None
-    assert vocab.value(SKG.Authorship, RDFS.comment) is not None
+    for cls in (SKG.Authorship, SKG.Collaboration):
+        assert (cls, RDF.type, OWL.Class) in vocab
+        assert vocab.value(cls, RDFS.label) is not None
+        assert vocab.value(cls, RDFS.comment) is not None
 
 
 def test_vocabulary_uses_datatype_properties_for_literals(vocab):
