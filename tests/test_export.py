@@ -41,8 +41,9 @@ def _expand(template: str) -> str:
         if kind == "authorship":
             title, position = key.rsplit("|", 1)
             return f"{BASE}authorship/{_iri('paper', title).rsplit('/', 1)[1]}-{position}"
-        if kind == "collaboration":  # the two names, "|" for the newline between them
-            return _iri(kind, key.replace("|", "\n"))
+        if kind == "collaboration":  # the two names, "|" for the newline between them; no slug
+            names = key.replace("|", "\n").encode()
+            return f"{BASE}collaboration/{hashlib.sha256(names).hexdigest()[:16]}"
         return _iri(kind, key)
 
     return re.sub(r"\{(\w+):([^}]+)\}", repl, template)

@@ -38,6 +38,8 @@ class Merger:
         self.warnings: list[Notice] = []
         self.failed: dict[str, str] = {}  # fingerprint -> rejection, for later copies
         self.load_seconds = 0.0
+        # Each kept paper's author names (the union over its pages), for the collaboration table.
+        self.authors: dict[str, set[str]] = {}
 
     def _add(self, text: str) -> None:
         self.buffer.append(text)
@@ -55,6 +57,11 @@ class Merger:
     def add_default(self, triples: Iterable[Triple]) -> None:
         self._add(nquads(triples))
 
+    def add_text(self, lines: Iterable[str]) -> None:
+        """Default-graph N-Triples text, loaded in the same batches as the pages."""
+        for text in lines:
+            self._add(text)
+
     def add_page(self, result: PageResult) -> list[Notice]:
         """Merge one page; returns its records' rejections, in page order."""
         source = result.source
@@ -70,6 +77,7 @@ class Merger:
             if part.kind != "paper":
                 self._add(part.core)
                 continue
+            self.authors.setdefault(part.key, set()).update(part.authors)
             first = self.first_seen.get(part.key)
             if first is None:
                 self.first_seen[part.key] = (source.shown, part.line, list(part.claims))

@@ -46,7 +46,7 @@ import pyoxigraph as ox
 
 from scholarkg.errors import WorkerFailed
 from scholarkg.export import worker
-from scholarkg.export.collaborations import collaboration_quads
+from scholarkg.export.collaborations import collaboration_lines
 from scholarkg.export.merge import Merger
 from scholarkg.export.report import ExportOptions, ExportReport, Notice
 from scholarkg.export.signals import held, start_forkserver
@@ -202,9 +202,11 @@ def build(
     timings["pages"] = time.perf_counter() - clock  # workers and merge, overlapping
     timings["merge"] = merging  # of which the merge process was busy (bulk loads included)
     timings["bulk_load"] = merger.load_seconds
+    with timed(timings, "collaborations"):  # counted from the merge's authors, then loaded
+        merger.add_text(collaboration_lines(merger.authors.values(), base=minter.base))
+        merger.authors = {}
+        merger.flush()
     report.warnings = merger.warnings
-    with timed(timings, "collaborations"):
-        interruptible(store.bulk_extend, collaboration_quads(store, minter))
     with timed(timings, "counts"):
         fill_counts(report, store, distinct=named_graphs)
     with timed(timings, "void"):

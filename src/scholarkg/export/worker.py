@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from scholarkg.errors import InputError
 from scholarkg.export.report import ExportOptions, Notice
 from scholarkg.mapping import PAPER_CLAIMS, MappedRecord, Minter, Triple, map_page
+from scholarkg.namespaces import SCHEMA
 from scholarkg.parse import RunEvidence, Source, collect_names_from_files, parse_file
 from scholarkg.serialize import nquads
 from scholarkg.validation import Rejection, ValidationCache, Validator, Violation, check_records
@@ -51,6 +52,7 @@ class Part:
     shared: str = ""
     optional: dict[str, str] = field(default_factory=dict)
     check: str = ""  # validation fingerprint, when the merge must look the verdict up or keep it
+    authors: tuple[str, ...] = ()  # a paper's author names, for the collaboration table
     rejection: str = ""  # why the shapes rejected it, when this chunk checked it
 
 
@@ -244,6 +246,8 @@ def _to_text(result: PageResult, minter: Minter, *, named_graphs: bool) -> None:
             part.core = nquads(record.triples(), into)
             continue
         part.claims = tuple(_digest(record.claims.get(name)) for name in PAPER_CLAIMS)
+        people = {o for _, p, o in record.shared if p == SCHEMA.author}
+        part.authors = tuple(str(o) for s, p, o in record.shared if p == SCHEMA.name and s in people)
         part.core, part.shared = nquads(record.core, into), nquads(record.shared, into)
         part.optional = {name: nquads(triples, into) for name, triples in record.optional.items()}
     result.page_triples, result.records = [], []
