@@ -9,6 +9,7 @@ type from ``/search.json``. The store is opened read-only and every route only r
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -36,6 +37,7 @@ from scholarkg.errors import ScholarkgError
 from scholarkg.namespaces import ARXIV, DEFAULT_BASE, PREFIXES
 from scholarkg.plot import (
     CoauthorNetwork,
+    YearCounts,
     coauthor_network_figure,
     papers_per_year_figure,
     render,
@@ -84,6 +86,7 @@ class _Site:
         # layout code, the compiled templates.
         render(papers_per_year_figure([2000], [1]))
         render(coauthor_network_figure(CoauthorNetwork("a", ["b"], {"b": 1}, {("a", "b"): 1})))
+        render(topics_over_time_figure(YearCounts([2000, 2001], {"a": [1, 0], "b": [0, 1]})))
         self.templates = Jinja2Templates(directory=str(_HERE / "templates"))
         env = self.templates.env
         env.filters["href"] = self.path_of
@@ -92,6 +95,29 @@ class _Site:
         for template in sorted(p.name for p in (_HERE / "templates").glob("*.html")):
             env.get_template(template)
         self._pictures: OrderedDict[tuple[str, str], Markup] = OrderedDict()
+        self._warm_queries()
+        # The catalogue is hundreds of thousands of objects that live as long as the app: kept
+        # out of the collector, a full collection walks a request's garbage, not all of them.
+        gc.collect()
+        gc.freeze()
+
+    def _warm_queries(self) -> None:
+        """Run every page's look-ups once, on the first entity of each kind: each query text is
+        checked with rdflib's SPARQL parser before it runs (10-50 ms a text, then cached), which
+        made the first author, paper, profile and topic page pay 30-200 ms more than the next."""
+        people = self.index.first("person", 2)
+        for entry in people[:1]:
+            data.author_view(self.engine, entry.iri, link=self.path_of,
+                             variants=[data.Named(e.iri, e.name) for e in people[1:]])
+        for entry in self.index.first("paper"):
+            data.paper_view(self.engine, entry.iri)
+            data.triples_about(self.engine, entry.iri)
+            data.links_about(self.engine, entry.iri)
+            data.links_about(self.engine, entry.iri, limit=10_000)
+        for entry in self.index.first("topic"):
+            data.topic_view(self.engine, entry.iri, catalogue=self.index)
+        for entry in self.index.first("organisation"):
+            data.organisation_view(self.engine, entry.iri, catalogue=self.index)
 
     def picture(self, what: str, iri: URIRef, draw: Callable[[], Figure]) -> Markup:
         """An entity's picture as inline SVG, drawn once: the store is read-only, so a picture
