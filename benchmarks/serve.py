@@ -2,8 +2,10 @@
 
 Starts the real command on a free loopback port, samples authors (profile owners, fixed seed),
 and requests, for each, the pages a reader reaches from the author page: the author page itself
-(with its two pictures), every paper, topic, organisation and profile page it links to, the
-author's IRI as Turtle, and the search for the author's name (page and as-you-type JSON). Each
+and its two pictures (SVG at their own URLs, ``/pictures/...``, requested as a browser does
+right after the page), every paper, topic (and its chart), organisation and profile page it
+links to, the author's IRI as Turtle, and the search for the author's name (page and
+as-you-type JSON). Each
 page's server time is the ``Server-Timing: app;dur=MS`` header the app adds (request arrival to
 the start of the answer, the page rendered by then); wall time on the client is printed too.
 The saved-query pages are timed separately with the first author's name: they run the bundled
@@ -64,7 +66,12 @@ def _get(client: httpx.Client, url: str, *, headers: dict[str, str] | None = Non
             "wall_ms": round(wall, 1), "bytes": len(response.content), "text": response.text}
 
 
+PICTURE = re.compile(r'<object data="(/pictures/[^"]+)"')
+
+
 def _kind(url: str) -> str:
+    if url.startswith("/pictures/"):
+        return "picture " + url.split("/")[2]
     if url.startswith("/id/"):
         return url.split("/")[2]
     if url.startswith("/arxiv/"):
@@ -108,7 +115,12 @@ def main(argv: list[str] | None = None) -> int:
                 links = sorted(set(re.findall(r'href="(/(?:id/(?:paper|org|profile)|arxiv)/[^"#?]+)"',
                                               author["text"])))
                 pages = [author]
-                pages += [_get(client, link) for link in links if link not in seen]
+                pages += [_get(client, url) for url in PICTURE.findall(author["text"])]
+                for link in links:
+                    if link not in seen:
+                        linked = _get(client, link)
+                        pages.append(linked)
+                        pages += [_get(client, url) for url in PICTURE.findall(linked["text"])]
                 seen.update(links)
                 turtle = _get(client, path, headers={"Accept": "text/turtle"})
                 turtle["kind"] = "person (turtle)"

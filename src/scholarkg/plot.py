@@ -1,6 +1,6 @@
 """Pictures of the graph: an author's coauthor network, topics over time, a topic's papers per year.
 
-The same figures are drawn for the web app (``scholarkg serve``, inline SVG) and for
+The same figures are drawn for the web app (``scholarkg serve``, SVG at their own URLs) and for
 ``scholarkg plot`` (an SVG or PNG file), so a picture on screen and on disk is one picture.
 matplotlib draws them on the server (no script and no request to any other host in the browser;
 the CLI writes the same bytes); networkx lays out the network. Output is reproducible: the
@@ -34,6 +34,7 @@ from scholarkg.errors import UsageError
 
 __all__ = [
     "IMAGE_FORMATS",
+    "SIZES",
     "CoauthorNetwork",
     "YearCounts",
     "coauthor_network_figure",
@@ -44,6 +45,8 @@ __all__ = [
 ]
 
 IMAGE_FORMATS = {".svg": "svg", ".png": "png"}
+SIZES = {"network": (7.5, 6.0), "topics": (7.5, 3.6), "papers": (7.5, 3.2)}
+"""Each picture's size in inches (width, height): a page keeps the room for a picture it loads."""
 _SEED = 7
 _HASH_SALT = "scholarkg"
 _PALETTE = ["#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377", "#bbbbbb",
@@ -130,7 +133,7 @@ def coauthor_network_figure(network: CoauthorNetwork, *, prefix: str = "network"
     else:
         positions = fixed
     with _LOCK, matplotlib.rc_context(_RC):
-        figure = _figure(7.5, 6.0, margins={"left": 0.0, "right": 1.0, "bottom": 0.0, "top": 1.0})
+        figure = _figure(*SIZES["network"], margins={"left": 0.0, "right": 1.0, "bottom": 0.0, "top": 1.0})
         axes = figure.add_subplot()
         axes.set_axis_off()
         heaviest = max((d["weight"] for _, _, d in graph.edges(data=True)), default=1)
@@ -205,7 +208,7 @@ def _legend(axes, entries: Sequence[tuple[str, str]], *, columns: int = 4) -> No
 def topics_over_time_figure(counts: YearCounts, *, title: str = "", prefix: str = "topics") -> Figure:
     """Stacked bars: per year, the author's papers in each topic (topics in name order)."""
     with _LOCK, matplotlib.rc_context(_RC):
-        figure = _figure(7.5, 3.6)
+        figure = _figure(*SIZES["topics"])
         axes = figure.add_subplot()
         bottoms = [0] * len(counts.years)
         legend: list[tuple[str, str]] = []
@@ -230,7 +233,7 @@ def papers_per_year_figure(years: Sequence[int], papers: Sequence[int], *, title
                            prefix: str = "papers") -> Figure:
     """Bars: papers per year (a topic's, or any other count per year)."""
     with _LOCK, matplotlib.rc_context(_RC):
-        figure = _figure(7.5, 3.2)
+        figure = _figure(*SIZES["papers"])
         axes = figure.add_subplot()
         bars = _bars(range(len(years)), papers, [0] * len(years), _PALETTE[0])
         bars.set_gid(f"{prefix}-bars")
