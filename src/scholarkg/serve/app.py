@@ -12,6 +12,7 @@ as you type from ``/search.json``. The store is opened read-only and every route
 from __future__ import annotations
 
 import gc
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -98,6 +99,7 @@ class _Site:
         for template in sorted(p.name for p in (_HERE / "templates").glob("*.html")):
             env.get_template(template)
         self._pictures: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        self._cache_lock = threading.Lock()
         self._warm_queries()
         # The catalogue is hundreds of thousands of objects that live as long as the app: kept
         # out of the collector, a full collection walks a request's garbage, not all of them.
@@ -128,17 +130,19 @@ class _Site:
         changes while the app runs (the last ``PICTURE_CACHE`` are kept). ``None`` when ``draw``
         finds nothing to draw."""
         key = (what, str(iri))
-        cached = self._pictures.get(key)
-        if cached is None:
-            figure = draw()
-            if figure is None:
-                return None
-            cached = render(figure)
+        with self._cache_lock:  # requests run in worker threads
+            cached = self._pictures.get(key)
+            if cached is not None:
+                self._pictures.move_to_end(key)
+                return cached
+        figure = draw()
+        if figure is None:
+            return None
+        cached = render(figure)
+        with self._cache_lock:
             self._pictures[key] = cached
             while len(self._pictures) > PICTURE_CACHE:
                 self._pictures.popitem(last=False)
-        else:
-            self._pictures.move_to_end(key)
         return cached
 
     def picture_url(self, what: str, iri: URIRef) -> str:
