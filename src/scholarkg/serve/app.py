@@ -109,12 +109,12 @@ class _Site:
     def _warm_queries(self) -> None:
         """Run every page's look-ups once, on the first entity of each kind: each query text is
         checked with rdflib's SPARQL parser before it runs (10-50 ms a text, then cached), which
-        made the first author, paper, profile and topic page pay 30-200 ms more than the next."""
+        made the first author, paper, profile and topic page pay 30-200 ms more than the next.
+        (The pictures' look-ups are the author page's: the same texts.)"""
         people = self.index.first("person", 2)
         for entry in people[:1]:
             data.author_view(self.engine, entry.iri, link=self.path_of,
                              variants=[data.Named(e.iri, e.name) for e in people[1:]])
-            data.coauthor_network(self.engine, entry.iri, link=self.path_of)
         for entry in self.index.first("paper"):
             data.paper_view(self.engine, entry.iri)
             data.triples_about(self.engine, entry.iri)
