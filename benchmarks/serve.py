@@ -2,8 +2,10 @@
 
 Starts the real command on a free loopback port, samples authors (profile owners, fixed seed),
 and requests, for each, the pages a reader reaches from the author page: the author page itself
-(with its two pictures), every paper, topic, organisation and profile page it links to, the
-author's IRI as Turtle, and the search for the author's name (page and as-you-type JSON). Each
+and its two pictures (SVG at their own URLs, ``/pictures/...``, requested as a browser does
+right after the page), every paper, topic (and its chart), organisation and profile page it
+links to, the author's IRI as Turtle, and the search for the author's name (page and
+as-you-type JSON). Each
 page's server time is the ``Server-Timing: app;dur=MS`` header the app adds (request arrival to
 the start of the answer, the page rendered by then); wall time on the client is printed too.
 The saved-query pages are timed separately with the first author's name: they run the bundled
@@ -26,6 +28,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -64,7 +67,12 @@ def _get(client: httpx.Client, url: str, *, headers: dict[str, str] | None = Non
             "wall_ms": round(wall, 1), "bytes": len(response.content), "text": response.text}
 
 
+PICTURE = re.compile(r'<object data="(/pictures/[^"]+)"')
+
+
 def _kind(url: str) -> str:
+    if url.startswith("/pictures/"):
+        return "picture " + url.split("/")[2]
     if url.startswith("/id/"):
         return url.split("/")[2]
     if url.startswith("/arxiv/"):
@@ -85,52 +93,66 @@ def main(argv: list[str] | None = None) -> int:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "scholarkg", "serve", "--store", str(args.store),
-                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    results: list[dict] = []
-    queries: list[dict] = []
-    try:
-        with httpx.Client(base_url=base, timeout=120) as client:
-            while True:
-                try:
-                    client.get("/").raise_for_status()
+    # The server's error output goes to a file: a pipe nobody reads fills up (64 KiB) and then
+    # blocks the server in the middle of a request.
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen([sys.executable, "-m", "scholarkg", "serve", "--store", str(args.store),
+                                    "--port", str(port)], stdout=subprocess.DEVNULL, stderr=log)
+        results: list[dict] = []
+        queries: list[dict] = []
+        try:
+            with httpx.Client(base_url=base, timeout=120) as client:
+                while True:
+                    try:
+                        home = client.get("/")
+                    except httpx.TransportError:
+                        if process.poll() is not None:
+                            log.seek(0)
+                            raise SystemExit(f"scholarkg serve: {log.read().decode() or 'died'}") from None
+                        time.sleep(0.2)
+                        continue
+                    if home.status_code != 200:  # up but failing: say why instead of waiting forever
+                        time.sleep(0.5)  # the server logs the error after answering
+                        log.seek(0)
+                        raise SystemExit(f"scholarkg serve answered / with {home.status_code}:\n"
+                                         f"{log.read().decode()[-4000:]}")
                     break
-                except httpx.HTTPError:
-                    if process.poll() is not None:
-                        reason = process.stderr.read().decode() if process.stderr else "died"
-                        raise SystemExit(f"scholarkg serve: {reason}") from None
-                    time.sleep(0.2)
-            startup = time.perf_counter() - started
-            seen: set[str] = set()  # a page shared by two authors (a topic) is requested once
-            for iri, name in sample:
-                path = "/id/" + iri.split("/id/", 1)[1]
-                author = _get(client, path)
-                links = sorted(set(re.findall(r'href="(/(?:id/(?:paper|org|profile)|arxiv)/[^"#?]+)"',
-                                              author["text"])))
-                pages = [author]
-                pages += [_get(client, link) for link in links if link not in seen]
-                seen.update(links)
-                turtle = _get(client, path, headers={"Accept": "text/turtle"})
-                turtle["kind"] = "person (turtle)"
-                pages.append(turtle)
-                pages.append(_get(client, "/search?q=" + quote(name)))
-                pages.append(_get(client, "/search.json?q=" + quote(name[:5])))
-                for page in pages:
+                startup = time.perf_counter() - started
+                seen: set[str] = set()  # a page shared by two authors (a topic) is requested once
+                for iri, name in sample:
+                    path = "/id/" + iri.split("/id/", 1)[1]
+                    author = _get(client, path)
+                    links = sorted(set(re.findall(r'href="(/(?:id/(?:paper|org|profile)|arxiv)/[^"#?]+)"',
+                                                  author["text"])))
+                    pages = [author]
+                    pages += [_get(client, url) for url in PICTURE.findall(author["text"])]
+                    for link in links:
+                        if link not in seen:
+                            linked = _get(client, link)
+                            pages.append(linked)
+                            pages += [_get(client, url) for url in PICTURE.findall(linked["text"])]
+                    seen.update(links)
+                    turtle = _get(client, path, headers={"Accept": "text/turtle"})
+                    turtle["kind"] = "person (turtle)"
+                    pages.append(turtle)
+                    pages.append(_get(client, "/search?q=" + quote(name)))
+                    pages.append(_get(client, "/search.json?q=" + quote(name[:5])))
+                    for page in pages:
+                        page.pop("text")
+                        page["author"] = name
+                        page.setdefault("kind", _kind(page["url"]))
+                    results += pages
+                first = sample[0][1]
+                for saved in client.get("/queries").text.split('href="/queries/')[1:]:
+                    query_name = saved.split('"', 1)[0]
+                    page = _get(client, f"/queries/{query_name}?run=1&author={quote(first)}&topic=cs.LG"
+                                "&organisation=mit&paper=x")
                     page.pop("text")
-                    page["author"] = name
-                    page.setdefault("kind", _kind(page["url"]))
-                results += pages
-            first = sample[0][1]
-            for saved in client.get("/queries").text.split('href="/queries/')[1:]:
-                query_name = saved.split('"', 1)[0]
-                page = _get(client, f"/queries/{query_name}?run=1&author={quote(first)}&topic=cs.LG"
-                            "&organisation=mit&paper=x")
-                page.pop("text")
-                page["kind"] = f"query {query_name}"
-                queries.append(page)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+                    page["kind"] = f"query {query_name}"
+                    queries.append(page)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
 
     bad = [p for p in results if p["status"] not in (200, 303)]
     times = [p["server_ms"] for p in results if p["server_ms"] is not None]

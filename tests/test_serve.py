@@ -19,9 +19,12 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
+from scholarkg import plot
 from scholarkg.cli import cli
+from scholarkg.engines import RdflibEngine
 from scholarkg.export import ExportOptions, export
 from scholarkg.queries import list_queries
+from scholarkg.serve import data
 
 from conftest import AS_OF, EXAMPLES
 from serve_server import running_serve
@@ -274,7 +277,12 @@ def test_topic_page_ranks_authors_and_counts_papers_per_year(exported, server):
     assert _link_texts(ranked) == [name for name, _ in expected]
     assert f"{len(papers)} papers" in page
     years = sorted({int(str(graph.value(p, DCTERMS.issued))[:4]) for p in papers})
-    shown = re.findall(r'id="papers-year-(\d{4})"', _section(page, "papers-per-year"))
+    (picture,) = re.findall(r'<object data="([^"]+)" type="image/svg\+xml"',
+                            _section(page, "papers-per-year"))
+    assert picture == "/pictures/papers/arxiv/cs.LG.svg"
+    svg = httpx.get(server + picture)
+    assert svg.status_code == 200 and svg.headers["content-type"] == "image/svg+xml"
+    shown = re.findall(r'id="papers-year-(\d{4})"', svg.text)
     assert [int(y) for y in shown] == years
     newest = sorted(papers, key=lambda p: str(graph.value(p, DCTERMS.title)))
     newest.sort(key=lambda p: str(graph.value(p, DCTERMS.issued)), reverse=True)
@@ -299,3 +307,33 @@ def test_a_saved_query_runs_when_submitted_not_when_its_page_opens(server):
     submitted = httpx.get(f"{server}/queries/collaborations", params={"run": "1", "limit": "3"})
     assert 'id="results"' in submitted.text
     assert re.search(r'<span id="row-count">3</span>', submitted.text)
+
+
+def test_pictures_are_pages_of_their_own_drawn_as_plot_draws_them(exported, server):
+    out, graph = exported
+    person = _person(graph, AUTHOR)
+    page = httpx.get(server + _path(person)).text
+    pictures = re.findall(r'<object data="([^"]+)" type="image/svg\+xml"', page)
+    assert pictures == [f"/pictures/{what}{_path(person)}.svg" for what in ("network", "topics")]
+    assert "<svg" not in page  # the page does not wait for the drawing
+    network, topics = (httpx.get(server + url) for url in pictures)
+    assert network.headers["content-type"] == topics.headers["content-type"] == "image/svg+xml"
+    assert "server-timing" in network.headers
+    # each person in the network links to their page
+    coauthors = {o for p in graph.subjects(SCHEMA.author, person) for o in graph.objects(p, SCHEMA.author)}
+    assert set(re.findall(r'xlink:href="(/id/person/[^"]+)"', network.text)) == {_path(o) for o in coauthors}
+    # the app's pictures are plot.py's figures of what scholarkg.serve.data reads, whatever the
+    # engine: here read by rdflib from the exported Turtle file (`scholarkg plot` adds a title)
+    engine = RdflibEngine(Graph().parse(out / "g.ttl"))
+    linked = data.coauthor_network(engine, person, link=lambda iri: _path(iri))
+    cs_lg = data.topic_papers_per_year(engine, data.find_topic(engine, "cs.LG"))
+    for served, drawn in ((network, plot.coauthor_network_figure(linked)),
+                          (topics, plot.topics_over_time_figure(data.topics_over_time(engine, person))),
+                          (httpx.get(server + "/pictures/papers/arxiv/cs.LG.svg"),
+                           plot.papers_per_year_figure(*cs_lg))):
+        assert served.content == plot.render(drawn)
+    assert httpx.get(server + pictures[0]).content == network.content  # drawn once, kept
+    for missing in ("/pictures/network/id/person/nobody-0000000000.svg",
+                    "/pictures/papers" + _path(person) + ".svg", "/pictures/nonsense/arxiv/cs.LG.svg",
+                    "/pictures/network" + _path(person)):
+        assert httpx.get(server + missing).status_code == 404, missing

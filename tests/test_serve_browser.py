@@ -78,6 +78,18 @@ def _expected(graph: Graph, name: str) -> tuple[URIRef, set[str], list[int]]:
     return person, coauthors, years
 
 
+def _picture(page, section: str, what: str):
+    """The frame of the picture embedded in ``section``, once its SVG has loaded."""
+    embedded = page.locator(f"{section} object.picture")
+    url = embedded.get_attribute("data")
+    assert url.startswith(f"/pictures/{what}/id/person/")
+    page.wait_for_function("o => o.contentDocument && o.contentDocument.querySelector('svg')",
+                           arg=embedded.element_handle())
+    frames = [f for f in page.frames if urlsplit(f.url).path == url]
+    assert len(frames) == 1, f"{section}: {url} is not a document in the page ({page.frames})"
+    return frames[0]
+
+
 def test_search_then_author_page_shows_the_network_and_the_years(page, server, exported, tmp_path):
     _, graph = exported
     person, coauthors, years = _expected(graph, AUTHOR)
@@ -91,17 +103,22 @@ def test_search_then_author_page_shows_the_network_and_the_years(page, server, e
     assert page.inner_text("h1.person") == AUTHOR
     assert urlsplit(page.url).path == "/id/" + str(person).split("/id/", 1)[1]
 
-    people = page.locator("#network svg #network-people a")
+    # The pictures are SVG documents at their own URLs, embedded with <object>: read inside them.
+    network = _picture(page, "#network", "network")
+    people = network.locator("svg #network-people a")
     assert people.count() == len(coauthors) + 1
-    labels = {page.locator(f"#network svg #network-label-{n}").text_content().strip()
+    labels = {network.locator(f"svg #network-label-{n}").text_content().strip()
               for n in range(len(coauthors) + 1)}
     assert labels == coauthors | {AUTHOR}
-    shown_years = [int(gid.removeprefix("topics-year-")) for gid in page.eval_on_selector_all(
-        "#topics-over-time svg [id^='topics-year-']", "nodes => nodes.map(n => n.id)")]
+    chart = _picture(page, "#topics-over-time", "topics")
+    shown_years = [int(gid.removeprefix("topics-year-")) for gid in chart.eval_on_selector_all(
+        "svg [id^='topics-year-']", "nodes => nodes.map(n => n.id)")]
     assert shown_years == years
-    ticks = page.locator("#topics-over-time svg [id^='topics-year-'] text")
+    ticks = chart.locator("svg [id^='topics-year-'] text")
     tick_texts = [t.strip() for t in ticks.all_text_contents()]
     assert tick_texts == [str(y) for y in years]
+    box = page.locator("#network object.picture").bounding_box()
+    assert box and box["width"] > 300 and abs(box["height"] / box["width"] - 6.0 / 7.5) < 0.02
 
     papers = page.locator("#papers tbody tr")
     assert papers.count() == len(set(graph.subjects(SCHEMA.author, person)))

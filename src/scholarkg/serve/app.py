@@ -2,13 +2,17 @@
 
 Starlette (with uvicorn as its server) is the framework: small, typed, well kept, with a
 route table, static files and Jinja2 templates built in, and no request to another host.
-Every page is rendered on the server from a Jinja2 template; pictures are inline SVG drawn by
-:mod:`scholarkg.plot`; the only script (``static/search.js``) fills in search results as you
-type from ``/search.json``. The store is opened read-only and every route only reads.
+Every page is rendered on the server from a Jinja2 template; pictures are SVG drawn by
+:mod:`scholarkg.plot` and served from their own URLs (``/pictures/<what>/<entity path>.svg``),
+which a page embeds with ``<object>`` (the network's people stay links), so a page is sent
+without waiting for its drawings; the only script (``static/search.js``) fills in search results
+as you type from ``/search.json``. The store is opened read-only and every route only reads.
 """
 
 from __future__ import annotations
 
+import gc
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -35,7 +39,9 @@ from scholarkg.engines import OxigraphEngine
 from scholarkg.errors import ScholarkgError
 from scholarkg.namespaces import ARXIV, DEFAULT_BASE, PREFIXES
 from scholarkg.plot import (
+    SIZES,
     CoauthorNetwork,
+    YearCounts,
     coauthor_network_figure,
     papers_per_year_figure,
     render,
@@ -84,6 +90,7 @@ class _Site:
         # layout code, the compiled templates.
         render(papers_per_year_figure([2000], [1]))
         render(coauthor_network_figure(CoauthorNetwork("a", ["b"], {"b": 1}, {("a", "b"): 1})))
+        render(topics_over_time_figure(YearCounts([2000, 2001], {"a": [1, 0], "b": [0, 1]})))
         self.templates = Jinja2Templates(directory=str(_HERE / "templates"))
         env = self.templates.env
         env.filters["href"] = self.path_of
@@ -91,19 +98,56 @@ class _Site:
         env.globals["short"] = self.short
         for template in sorted(p.name for p in (_HERE / "templates").glob("*.html")):
             env.get_template(template)
-        self._pictures: OrderedDict[tuple[str, str], Markup] = OrderedDict()
+        self._pictures: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self._warm_queries()
+        # The catalogue is hundreds of thousands of objects that live as long as the app: kept
+        # out of the collector, a full collection walks a request's garbage, not all of them.
+        gc.collect()
+        gc.freeze()
 
-    def picture(self, what: str, iri: URIRef, draw: Callable[[], Figure]) -> Markup:
-        """An entity's picture as inline SVG, drawn once: the store is read-only, so a picture
-        never changes while the app runs (the last ``PICTURE_CACHE`` are kept)."""
+    def _warm_queries(self) -> None:
+        """Run every page's look-ups once, on the first entity of each kind: each query text is
+        checked with rdflib's SPARQL parser before it runs (10-50 ms a text, then cached), which
+        made the first author, paper, profile and topic page pay 30-200 ms more than the next.
+        (The pictures' look-ups are the author page's: the same texts.)"""
+        people = self.index.first("person", 2)
+        for entry in people[:1]:
+            data.author_view(self.engine, entry.iri, link=self.path_of,
+                             variants=[data.Named(e.iri, e.name) for e in people[1:]])
+        for entry in self.index.first("paper"):
+            data.paper_view(self.engine, entry.iri)
+            data.triples_about(self.engine, entry.iri)
+            data.links_about(self.engine, entry.iri)
+            data.links_about(self.engine, entry.iri, limit=10_000)
+        for entry in self.index.first("topic"):
+            data.topic_view(self.engine, entry.iri, catalogue=self.index)
+        for entry in self.index.first("organisation"):
+            data.organisation_view(self.engine, entry.iri, catalogue=self.index)
+
+    def picture(self, what: str, iri: URIRef, draw: Callable[[], Figure | None]) -> bytes | None:
+        """An entity's picture as SVG, drawn once: the store is read-only, so a picture never
+        changes while the app runs (the last ``PICTURE_CACHE`` are kept). ``None`` when ``draw``
+        finds nothing to draw."""
         key = (what, str(iri))
-        cached = self._pictures.get(key)
-        if cached is None:
-            cached = _inline(render(draw()))
+        with self._cache_lock:  # requests run in worker threads
+            cached = self._pictures.get(key)
+            if cached is not None:
+                self._pictures.move_to_end(key)
+                return cached
+        figure = draw()
+        if figure is None:
+            return None
+        cached = render(figure)
+        with self._cache_lock:
             self._pictures[key] = cached
             while len(self._pictures) > PICTURE_CACHE:
                 self._pictures.popitem(last=False)
         return cached
+
+    def picture_url(self, what: str, iri: URIRef) -> str:
+        """Where an entity's picture is served: ``/pictures/<what>`` + the entity's path + ``.svg``."""
+        return f"/pictures/{what}{self.path_of(iri)}.svg"
 
     def path_of(self, iri: str | URIRef | None) -> str | None:
         """The local path that serves ``iri`` (``/id/...``, ``/arxiv/...``), or None."""
@@ -124,13 +168,6 @@ class _Site:
             if text.startswith(namespace):
                 return f"{prefix}:{text[len(namespace):]}"
         return text
-
-
-def _inline(svg: bytes) -> Markup:
-    """An SVG document as markup to put in a page (no XML declaration or doctype)."""
-    text = svg.decode("utf-8")
-    start = text.find("<svg")
-    return Markup(text[start:] if start >= 0 else text)
 
 
 def _wants(request: Request) -> str:
@@ -203,12 +240,10 @@ def create_app(config: AppConfig) -> Starlette:
             variants = [data.Named(e.iri, e.name) for e in site.index.variants_of(iri)]
             view = data.author_view(site.engine, iri, variants=variants, link=site.path_of)
             if view is not None:
-                network = site.picture("network", iri, lambda: coauthor_network_figure(view.network,
-                                                                                       prefix="network"))
-                chart = site.picture("topics", iri, lambda: topics_over_time_figure(view.topics,
-                                                                                    prefix="topics"))
-                return page(request, "person.html", title=view.name, view=view, network=network,
-                            chart=chart, iri=iri, shown=len(view.network.coauthors))
+                return page(request, "person.html", title=view.name, view=view, iri=iri,
+                            shown=len(view.network.coauthors),
+                            network=_embed(site.picture_url("network", iri), "network"),
+                            chart=_embed(site.picture_url("topics", iri), "topics"))
         elif kind == "paper":
             paper = data.paper_view(site.engine, iri)
             if paper is not None:
@@ -216,10 +251,8 @@ def create_app(config: AppConfig) -> Starlette:
         elif kind == "topic":
             topic = data.topic_view(site.engine, iri, catalogue=site.index)
             if topic is not None:
-                chart = site.picture("papers", iri, lambda: papers_per_year_figure(
-                    topic.years, topic.per_year, prefix="papers"))
                 return page(request, "topic.html", title=f"{topic.notation} {topic.label}", view=topic,
-                            chart=chart, iri=iri)
+                            chart=_embed(site.picture_url("papers", iri), "papers"), iri=iri)
         elif kind == "org":
             org = data.organisation_view(site.engine, iri, catalogue=site.index)
             if org is not None:
@@ -243,6 +276,35 @@ def create_app(config: AppConfig) -> Starlette:
 
     def by_topic(request: Request) -> Response:
         return entity(request, URIRef(str(ARXIV) + request.path_params["rest"]))
+
+    def draw(what: str, iri: URIRef) -> Figure | None:
+        kind = str(iri)[len(site.base):].split("/", 1)[0] if str(iri).startswith(site.base) else "topic"
+        if what in ("network", "topics") and kind == "person" and site.index.name_of(iri) is not None:
+            if what == "network":
+                return coauthor_network_figure(data.coauthor_network(site.engine, iri, link=site.path_of),
+                                               prefix="network")
+            return topics_over_time_figure(data.topics_over_time(site.engine, iri), prefix="topics")
+        if what == "papers" and kind == "topic":
+            topic = data.topic_view(site.engine, iri, catalogue=site.index)
+            if topic is not None:
+                return papers_per_year_figure(topic.years, topic.per_year, prefix="papers")
+        return None
+
+    def picture(request: Request) -> Response:
+        """``/pictures/<what>/id/<entity>.svg`` (or ``/arxiv/<topic>.svg``): the picture alone."""
+        what, rest = request.path_params["what"], request.path_params["rest"]
+        iri: URIRef | None = None
+        if rest.endswith(".svg"):
+            local = rest.removesuffix(".svg")
+            if local.startswith("id/"):
+                iri = URIRef(site.base + local.removeprefix("id/"))
+            elif local.startswith("arxiv/"):
+                iri = URIRef(str(ARXIV) + local.removeprefix("arxiv/"))
+        svg = site.picture(what, iri, lambda: draw(what, iri)) if iri is not None else None
+        if svg is None:
+            return Response(f"no {what} picture at {request.url.path}\n", status_code=404,
+                            media_type="text/plain")
+        return Response(svg, media_type="image/svg+xml")
 
     def queries_page(request: Request) -> Response:
         return page(request, "queries.html", title="Saved queries", saved=list_queries())
@@ -309,6 +371,7 @@ def create_app(config: AppConfig) -> Starlette:
         Route("/search.json", search_json),
         Route("/id/{rest:path}", by_id),
         Route("/arxiv/{rest:path}", by_topic),
+        Route("/pictures/{what}/{rest:path}", picture),
         Route("/queries", queries_page),
         Route("/queries/{name}", query_page),
         Route("/sparql", sparql, methods=["GET", "POST"]),
@@ -323,6 +386,14 @@ def create_app(config: AppConfig) -> Starlette:
     app = Starlette(routes=routes, middleware=[Middleware(_ServerTiming)])
     app.state.site = site
     return app
+
+
+def _embed(url: str, what: str) -> Markup:
+    """A picture in a page: an ``<object>`` (links inside an SVG work there, not in ``<img>``)
+    that keeps the picture's proportions while it loads; the fallback is a link to it."""
+    width, height = SIZES[what]
+    return Markup('<object data="{0}" type="image/svg+xml" class="picture" style="aspect-ratio: {1} / {2}">'
+                  '<a href="{0}">picture</a></object>').format(url, width, height)
 
 
 def _refuse_update() -> Response:

@@ -168,6 +168,10 @@ class Catalogue:
     def count(self, kind: str) -> int:
         return len(self._kinds[kind].entries)
 
+    def first(self, kind: str, number: int = 1) -> list[Entry]:
+        """The first ``number`` entries of a kind in name order (the app warms its pages on them)."""
+        return self._kinds[kind].entries[:number]
+
     def name_of(self, iri: str | URIRef) -> str | None:
         return self._names.get(str(iri))
 
