@@ -25,6 +25,7 @@ from scholarkg.store import open_store
 from scholarkg.synthetic import write_corpus
 
 from conftest import AS_OF, EXAMPLES
+from signalling import kill, signal_and_wait
 
 PAGES = 12 * CHUNK  # enough for a --jobs 2 export to be mid-run for seconds
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -156,17 +157,10 @@ def test_an_interrupted_export_exits_at_once_and_leaves_earlier_outputs_and_no_t
         _wait_for(lambda: POINTS[point](place) or run.poll() is not None)
         assert run.poll() is None, f"finished before {point}: {run.stderr.read()}"
         processes = _tree(run.pid) | {run.pid}
-        sent = time.monotonic()
-        if to_group:
-            os.killpg(run.pid, signum)
-        else:
-            os.kill(run.pid, signum)
-        _, stderr = run.communicate(timeout=30)
-        latency = time.monotonic() - sent
-    finally:
-        if run.poll() is None:
-            os.killpg(run.pid, signal.SIGKILL)
-            run.wait()
+    except BaseException:
+        kill(run)
+        raise
+    _, stderr, latency = signal_and_wait(run, signum, group=to_group)
     assert run.returncode == 128 + signum, stderr
     assert latency < 5, f"took {latency:.1f} s to stop"
     name = signal.Signals(signum).name
@@ -398,11 +392,10 @@ def test_any_command_stops_with_one_line_at_any_moment_even_while_it_starts(
         env={**os.environ, "TMPDIR": str(tmp_path / "tmp")}, stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE, text=True, start_new_session=True)
     time.sleep(after)
-    assert run.poll() is None, "parse ended before it was signalled: the corpus is too small to test this"
-    sent = time.monotonic()
-    os.killpg(run.pid, signum)
-    _, stderr = run.communicate(timeout=30)
-    assert time.monotonic() - sent < 5
+    if run.poll() is not None:
+        pytest.fail("parse ended before it was signalled: the corpus is too small to test this")
+    _, stderr, latency = signal_and_wait(run, signum)
+    assert latency < 5
     assert run.returncode == 128 + signum, stderr
     lines = stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"Interrupted by {signal.Signals(signum).name}; stop")
@@ -423,8 +416,7 @@ def test_what_a_killed_export_leaves_is_removed_by_the_next_export(place, corpus
         _wait_for(lambda: POINTS["write"](place) or run.poll() is not None)
         assert run.poll() is None, run.stderr.read() if run.stderr else ""
     finally:
-        os.killpg(run.pid, signal.SIGKILL)
-        run.wait()
+        kill(run)
     left = sorted(p.name for p in place.iterdir() if p.name not in ("out.ttl", "st"))
     assert any(name.endswith(".new") for name in left) and any(name.endswith(".part") for name in left)
     for path in [*place.iterdir(), *(place.parent / "tmp").iterdir()]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from scholarkg.export import ExportOptions, export
 from scholarkg.interruptible import abandoned, interruptible
 
 from conftest import AS_OF, EXAMPLES
+from signalling import signal_and_wait
 
 # Three scans of the examples' ≈ 4,000 triples joined with each other: ≈ 10^11 rows to count,
 # hours of evaluation inside one pyoxigraph call that never returns to Python on its own.
@@ -53,17 +53,10 @@ def test_a_query_inside_a_long_oxigraph_call_stops_at_once_with_one_line(example
     run = subprocess.Popen(
         [sys.executable, "-m", "scholarkg", "query", "--file", str(examples / "endless.rq"), source, where],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        time.sleep(3.0)  # imports (≈ 1 s), the load, and well into the query
-        assert run.poll() is None, run.stderr.read() if run.stderr else ""
-        sent = time.monotonic()
-        os.killpg(run.pid, signum)
-        stdout, stderr = run.communicate(timeout=20)
-        latency = time.monotonic() - sent
-    finally:
-        if run.poll() is None:
-            os.killpg(run.pid, signal.SIGKILL)
-            run.wait()
+    time.sleep(3.0)  # imports (≈ 1 s), the load, and well into the query
+    if run.poll() is not None:
+        pytest.fail(f"the query ended before its signal: {run.communicate()}")
+    stdout, stderr, latency = signal_and_wait(run, signum, timeout=20)
     assert latency < 2, f"took {latency:.1f} s to stop"
     assert run.returncode == 128 + signum, stderr
     assert stderr.splitlines() == [f"Interrupted by {signal.Signals(signum).name}; stopped."]
