@@ -21,32 +21,38 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 
 import pyoxigraph as ox
 
 from scholarkg.namespaces import RDF, SKG, XSD
 
 
-def count_pairs(papers: Iterable[Iterable[str]]) -> list[tuple[str, str, int]]:
+def count_pairs(papers: Collection[Iterable[str]]) -> Iterator[tuple[str, str, int]]:
     """``(name, coauthor, joint papers)`` for every pair, from each paper's author names, in
-    rank order. Names are numbered in code point order first, so a pair is one int while the
-    papers are counted (1.6M pairs at 100k profiles)."""
-    sets = [set(names) for names in papers]
-    names = sorted(set().union(*sets))
+    rank order. Names are numbered in code point order, a pair is one int while the papers are
+    counted, and the ranking sorts one int per pair: at 100k profiles (1.6M pairs) tuples per
+    pair would cost hundreds of megabytes at the end of the export."""
+    names = sorted(set().union(*papers))
     number = {name: index for index, name in enumerate(names)}
     width = len(names)
     pairs: Counter[int] = Counter()
-    for authors in sets:
-        if len(authors) < 2:
-            continue
-        ordered = sorted(number[name] for name in authors)
-        for position, first in enumerate(ordered):
+    for authors in papers:
+        ordered = sorted({number[name] for name in authors})
+        for position, first in enumerate(ordered[:-1]):
             base = first * width
             pairs.update(base + second for second in ordered[position + 1 :])
-    # The key's number order is the names' order, so sorting (-count, key) ranks by names.
-    ranked = sorted(pairs.items(), key=lambda item: (-item[1], item[0]))
-    return [(names[key // width], names[key % width], count) for key, count in ranked]
+    if not pairs:
+        return
+    # Most joint papers first, then the pair's number, whose order is the names' order.
+    span = width * width
+    top = max(pairs.values())
+    order = [(top - count) * span + key for key, count in pairs.items()]
+    del pairs
+    order.sort()
+    for code in order:
+        rest, key = divmod(code, span)
+        yield names[key // width], names[key % width], top - rest
 
 
 def collaboration_iri(base: str, name: str, coauthor: str) -> str:
@@ -54,7 +60,7 @@ def collaboration_iri(base: str, name: str, coauthor: str) -> str:
     return f"{base}collaboration/{hashlib.sha256(key).hexdigest()[:16]}"
 
 
-def collaboration_lines(papers: Iterable[Iterable[str]], *, base: str) -> Iterator[str]:
+def collaboration_lines(papers: Collection[Iterable[str]], *, base: str) -> Iterator[str]:
     """The table as N-Triples text, a pair (five lines) at a time; pyoxigraph writes the names'
     literals, escapes included."""
     kind, of_type = f"<{SKG.Collaboration}>", f"<{RDF.type}>"
