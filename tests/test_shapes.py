@@ -537,6 +537,17 @@ NEGATIVE_CASES = [
         expected={_v(NOAM, "schema:name", "PersonName")},
     ),
     Case(
+        "person_with_two_name_keys",
+        add=f'{NOAM} skg:nameKey "n shazeer" .',
+        expected={_v(NOAM, "skg:nameKey", "PersonNameKey")},
+    ),
+    Case(
+        "person_with_empty_name_key",
+        remove=f'{NOAM} skg:nameKey "noam shazeer" .',
+        add=f'{NOAM} skg:nameKey "" .',
+        expected={_v(NOAM, "skg:nameKey", "PersonNameKey")},
+    ),
+    Case(
         "person_knows_about_a_non_topic",
         add=f"{NOAM} schema:knowsAbout {ORG} .",
         expected={_v(NOAM, "schema:knowsAbout", "PersonKnowsAbout")},

@@ -243,6 +243,7 @@ _MODEL_TERMS = {
     "person",
     "position",
     "printedName",
+    "nameKey",
     "score",
     "hasCode",
     "authorListTruncated",

@@ -34,11 +34,7 @@ SLOW = {"collaborations": 15.0, "author-papers": 15.0}
 DATASET_GRAPH = "https://w3id.org/scholarkg/id/graph/dataset-description"
 QUERIES = list_queries()
 # Queries Virtuoso 7.2.5 cannot run yet, with the reason; the test fails if one starts working.
-NOT_YET = {
-    "name-variants": "Virtuoso refuses it on its cost estimate (43,361 s estimated, limit 400 s); "
-    "with the estimate off it runs > 60 s; a form with DISTINCT key sub-selects and the key bound "
-    "without IF() gives the right rows in 0.3-1.0 s there but is still refused (57,170 s estimated)",
-}
+NOT_YET: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")

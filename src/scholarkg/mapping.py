@@ -169,11 +169,24 @@ class MappedRecord:
             yield from triples
 
 
+def name_key(name: str) -> str | None:
+    """The key ``name-variants`` pairs names on: first and last word, lower case, as
+    ``LCASE(REPLACE(?name, "^([^ ]*) (.* )?([^ ]*)$", "$1 $3"))`` gives it (words split at
+    single spaces); ``None`` for a name without a space."""
+    words = name.split(" ")
+    if len(words) < 2:
+        return None
+    return f"{words[0]} {words[-1]}".lower()
+
+
 @lru_cache(maxsize=1 << 16)
-def _person_node(minter: Minter, name: str) -> tuple[URIRef, Literal]:
-    """A person's IRI and name literal; cached: coauthors recur on many pages (hashing, NFC
-    normalisation and rdflib's Literal constructor were a fifth of the mapping time)."""
-    return minter.person(name), Literal(person_key(name))
+def _person_node(minter: Minter, name: str) -> tuple[URIRef, Literal, Literal | None]:
+    """A person's IRI, name literal and name key (``skg:nameKey``, a plain string); cached:
+    coauthors recur on many pages (hashing, NFC normalisation and rdflib's Literal constructor
+    were a fifth of the mapping time)."""
+    label = person_key(name)
+    key = name_key(label)
+    return minter.person(name), Literal(label), None if key is None else Literal(key)
 
 
 @lru_cache(maxsize=1 << 12, typed=True)  # typed: True == 1, but not as a literal
@@ -183,9 +196,11 @@ def _value(value: object, datatype: URIRef | None = None) -> Literal:
 
 
 def _person(minter: Minter, name: str, out: list[Triple]) -> URIRef:
-    iri, label = _person_node(minter, name)
+    iri, label, key = _person_node(minter, name)
     out.append((iri, RDF.type, SCHEMA.Person))
     out.append((iri, SCHEMA.name, label))
+    if key is not None:
+        out.append((iri, SKG.nameKey, key))
     return iri
 
 

@@ -1,0 +1,179 @@
+"""name-variants joins persons on the skg:nameKey written at export; the former query, which
+computed the key in SPARQL (tests/oracles/name-variants-computed-key.rq), is the oracle: the same
+rows on rdflib, Oxigraph (one graph and page graphs) and a real Oxigraph server, on the examples,
+on Faker corpora with a hand page of variants, and on pages without any variant. (Virtuoso runs
+the bundled query in tests/test_virtuoso.py against Oxigraph's rows.)"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+
+from scholarkg.engines import EndpointEngine, OxigraphEngine, RdflibEngine
+from scholarkg.export import ExportOptions, export
+from scholarkg.load import load_files
+from scholarkg.mapping import name_key
+from scholarkg.queries import run_query
+from scholarkg.query_files import get_query, load_query_file
+from scholarkg.store import open_store
+from scholarkg.testing.corpus import build_corpus
+
+from conftest import AS_OF, EXAMPLES
+from oxigraph_server import oxigraph_binary, running_oxigraph
+
+TESTS = Path(__file__).resolve().parent
+ORACLE = load_query_file(TESTS / "oracles" / "name-variants-computed-key.rq")
+NAME_KEY = URIRef("https://w3id.org/scholarkg/vocab#nameKey")
+
+# Variants by hand: a middle name, another case, accents the lower case keeps, a one-word name,
+# and shared coauthors on both sides (Zoë Ng and Omar Haddad; Lena Vogel with one name only).
+VARIANTS_PAGE = """CVMay 2, 2024
+Depth from Defocus
+
+Ana María López, Zoë Ng, Omar Haddad · inria
+
+We estimate depth.
+
+LGJun 1, 2025
+Motion Blur, Revisited
+
+Ana López, Zoë Ng, Omar Haddad, Lena Vogel
+
+Blur is informative.
+
+LGJun 3, 2025
+Shouting Names
+
+ANA LÓPEZ, Ǆemal Ǉubić, Madonna
+
+Upper case.
+
+CVJul 9, 2025
+Quiet Names
+
+ǆemal ǉubić, Lena Vogel, Madonna
+
+Lower case.
+
+CVAug 9, 2025
+Alone Again
+
+Ana M. López
+
+Nobody shares this one.
+"""
+
+NO_VARIANTS_PAGE = """CVMay 2, 2024
+One Paper
+
+Ana López, Zoë Ng, Madonna
+
+Nothing to pair.
+
+LGJun 1, 2025
+Another Paper
+
+Omar Haddad, Zoë Ng
+
+Still nothing.
+"""
+
+CASES = ["examples", "faker-hard-7", "faker-hard-29", "faker-realistic-29", "no-variants"]
+
+
+@pytest.fixture(scope="module", params=CASES)
+def exported(request, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp(request.param)
+    pages = out / "pages"
+    pages.mkdir()
+    if request.param == "examples":
+        for page in EXAMPLES.glob("*.txt"):
+            (pages / page.name).write_bytes(page.read_bytes())
+    elif request.param == "no-variants":
+        (pages / "none.txt").write_text(NO_VARIANTS_PAGE, encoding="utf-8")
+    else:
+        _, mix, seed = request.param.split("-")
+        for page in build_corpus(40, mix=mix, seed=int(seed)):
+            (pages / page.name).write_text(page.text, encoding="utf-8")
+        (pages / "zz_variants.txt").write_text(VARIANTS_PAGE, encoding="utf-8")
+    options = ExportOptions(as_of=AS_OF, jobs=2)
+    export([str(pages)], output=out / "g.ttl", store_dir=out / "store", options=options)
+    export([str(pages)], output=out / "g.trig", store_dir=out / "trig-store", options=options)
+    (out / "case").write_text(request.param, encoding="utf-8")
+    return out
+
+
+@pytest.fixture(scope="module")
+def engines(exported: Path) -> Iterator[dict[str, object]]:
+    found: dict[str, object] = {
+        "rdflib-on-turtle": RdflibEngine(Graph().parse(exported / "g.ttl")),
+        "oxigraph-store": OxigraphEngine(open_store(exported / "store")),
+        "oxigraph-page-graphs": OxigraphEngine(open_store(exported / "trig-store")),
+    }
+    if oxigraph_binary() is None:
+        yield found
+        return
+    with running_oxigraph(exported / "server") as server:
+        load_files([exported / "g.trig"], endpoint=server.store_url)
+        found["sparql-endpoint"] = EndpointEngine(server.query_url)
+        yield found
+
+
+@pytest.mark.parametrize("limit", [None, "3", "100000"])
+def test_the_stored_key_gives_the_rows_of_the_computed_key_on_every_engine(exported, engines, limit):
+    params = {} if limit is None else {"limit": limit}
+    oracle = run_query(ORACLE, params, engines["rdflib-on-turtle"])
+    case = (exported / "case").read_text(encoding="utf-8")
+    if case == "no-variants":
+        assert oracle.rows == []
+    else:
+        assert oracle.rows, case  # every other case has variants to find
+    for name, engine in engines.items():
+        assert run_query(ORACLE, params, engine).rows == oracle.rows, name  # the oracle agrees
+        assert run_query(get_query("name-variants"), params, engine).rows == oracle.rows, name
+
+
+def test_the_hand_page_gives_its_variants_with_their_shared_coauthors(exported, engines):
+    if not (exported / "pages" / "zz_variants.txt").exists():
+        pytest.skip("no hand page in this case")
+    rows = run_query(get_query("name-variants"), {"limit": "100000"}, engines["oxigraph-store"]).rows
+    found = {(str(r[0]), str(r[1]), int(str(r[2])), None if r[3] is None else str(r[3])) for r in rows}
+    assert ("Ana López", "Ana María López", 2, "Omar Haddad") in found
+    assert ("Ana López", "Ana María López", 2, "Zoë Ng") in found
+    assert ("ANA LÓPEZ", "Ana López", 0, None) in found  # no coauthor in common
+    assert ("Ǆemal Ǉubić", "ǆemal ǉubić", 1, "Madonna") in found  # title-case digraphs, lowered
+    assert ("Ana López", "Ana M. López", 0, None) in found  # a paper alone: nobody shared
+    assert not any("Madonna" in (r[0], r[1]) for r in found)  # one word: no key
+
+
+def test_every_exported_person_with_a_space_has_the_key_the_sparql_would_compute(exported):
+    graph = Graph().parse(exported / "g.ttl")
+    rows = graph.query(
+        'SELECT ?p ?name ?key WHERE { ?p a <https://schema.org/Person> ; <https://schema.org/name> ?name .'
+        ' OPTIONAL { ?p <https://w3id.org/scholarkg/vocab#nameKey> ?stored }'
+        ' BIND(IF(CONTAINS(STR(?name), " "),'
+        ' LCASE(REPLACE(STR(?name), "^([^ ]*) (.* )?([^ ]*)$", "$1 $3")), "") AS ?key)'
+        ' FILTER(COALESCE(STR(?stored), "") != ?key) }'
+    )
+    assert list(rows) == []
+    assert len(set(graph.objects(None, NAME_KEY))) > 0
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [("Ana María López", "ana lópez"), ("ANA LÓPEZ", "ana lópez"), ("Madonna", None),
+     ("Jean-Luc Picard", "jean-luc picard"), ("ΟΔΟΣ ΣΟΦΟΣ", "οδος σοφος"), ("İlker Öz", "i̇lker öz"),
+     ("Ǆemal Ǉubić", "ǆemal ǉubić"), ("A B C D", "a d")],
+)
+def test_the_key_is_first_and_last_word_lowered_as_lcase_does(name, key):
+    assert name_key(name) == key
+    graph = Graph()
+    found = list(graph.query(
+        'SELECT ?key WHERE { BIND(IF(CONTAINS(?n, " "),'
+        ' LCASE(REPLACE(?n, "^([^ ]*) (.* )?([^ ]*)$", "$1 $3")), "") AS ?key) }',
+        initBindings={"n": __import__("rdflib").Literal(name)},
+    ))
+    assert (str(found[0][0]) or None) == key
