@@ -12,18 +12,15 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from scholarkg.engines import EndpointEngine, OxigraphEngine, RdflibEngine
-from scholarkg.export import ExportOptions, export
+from scholarkg.engines import RdflibEngine
 from scholarkg.export.collaborations import collaboration_lines
-from scholarkg.load import load_files
 from scholarkg.mapping import Minter
 from scholarkg.queries import run_query
 from scholarkg.query_files import get_query, load_query_file
 from scholarkg.store import open_store
 from scholarkg.testing.corpus import build_corpus, person_names
 
-from conftest import AS_OF, EXAMPLES
-from oxigraph_server import oxigraph_binary, running_oxigraph
+from export_engines import engines_over, export_both, pages_folder
 
 TESTS = Path(__file__).resolve().parent
 ORACLE = load_query_file(TESTS / "oracles" / "collaborations-scan.rq")
@@ -39,34 +36,18 @@ def _wide_page(authors: list[str]) -> str:
 @pytest.fixture(scope="module", params=["examples", "faker-realistic", "faker-hard"])
 def exported(request, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp(request.param)
-    pages = out / "pages"
-    pages.mkdir()
-    if request.param == "examples":
-        for page in EXAMPLES.glob("*.txt"):
-            (pages / page.name).write_bytes(page.read_bytes())
-    else:
+    pages = pages_folder(out, examples=request.param == "examples")
+    if request.param != "examples":
         for page in build_corpus(40, mix=request.param.split("-")[1], seed=29):
             (pages / page.name).write_text(page.text, encoding="utf-8")
     (pages / "zz_wide.txt").write_text(_wide_page(person_names(40, seed=31)), encoding="utf-8")
-    options = ExportOptions(as_of=AS_OF, jobs=2)
-    export([str(pages)], output=out / "g.ttl", store_dir=out / "store", options=options)
-    export([str(pages)], output=out / "g.trig", store_dir=out / "trig-store", options=options)
+    export_both(pages, out)
     return out
 
 
 @pytest.fixture(scope="module")
 def engines(exported: Path) -> Iterator[dict[str, object]]:
-    found: dict[str, object] = {
-        "rdflib-on-turtle": RdflibEngine(Graph().parse(exported / "g.ttl")),
-        "oxigraph-store": OxigraphEngine(open_store(exported / "store")),
-        "oxigraph-page-graphs": OxigraphEngine(open_store(exported / "trig-store")),
-    }
-    if oxigraph_binary() is None:
-        yield found
-        return
-    with running_oxigraph(exported / "server") as server:
-        load_files([exported / "g.trig"], endpoint=server.store_url)
-        found["sparql-endpoint"] = EndpointEngine(server.query_url)
+    with engines_over(exported) as found:
         yield found
 
 

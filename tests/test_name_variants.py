@@ -12,17 +12,12 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from scholarkg.engines import EndpointEngine, OxigraphEngine, RdflibEngine
-from scholarkg.export import ExportOptions, export
-from scholarkg.load import load_files
 from scholarkg.mapping import name_key
 from scholarkg.queries import run_query
 from scholarkg.query_files import get_query, load_query_file
-from scholarkg.store import open_store
 from scholarkg.testing.corpus import build_corpus
 
-from conftest import AS_OF, EXAMPLES
-from oxigraph_server import oxigraph_binary, running_oxigraph
+from export_engines import engines_over, export_both, pages_folder
 
 TESTS = Path(__file__).resolve().parent
 ORACLE = load_query_file(TESTS / "oracles" / "name-variants-computed-key.rq")
@@ -87,38 +82,22 @@ CASES = ["examples", "faker-hard-7", "faker-hard-29", "faker-realistic-29", "no-
 @pytest.fixture(scope="module", params=CASES)
 def exported(request, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp(request.param)
-    pages = out / "pages"
-    pages.mkdir()
-    if request.param == "examples":
-        for page in EXAMPLES.glob("*.txt"):
-            (pages / page.name).write_bytes(page.read_bytes())
-    elif request.param == "no-variants":
+    pages = pages_folder(out, examples=request.param == "examples")
+    if request.param == "no-variants":
         (pages / "none.txt").write_text(NO_VARIANTS_PAGE, encoding="utf-8")
-    else:
+    elif request.param != "examples":
         _, mix, seed = request.param.split("-")
         for page in build_corpus(40, mix=mix, seed=int(seed)):
             (pages / page.name).write_text(page.text, encoding="utf-8")
         (pages / "zz_variants.txt").write_text(VARIANTS_PAGE, encoding="utf-8")
-    options = ExportOptions(as_of=AS_OF, jobs=2)
-    export([str(pages)], output=out / "g.ttl", store_dir=out / "store", options=options)
-    export([str(pages)], output=out / "g.trig", store_dir=out / "trig-store", options=options)
+    export_both(pages, out)
     (out / "case").write_text(request.param, encoding="utf-8")
     return out
 
 
 @pytest.fixture(scope="module")
 def engines(exported: Path) -> Iterator[dict[str, object]]:
-    found: dict[str, object] = {
-        "rdflib-on-turtle": RdflibEngine(Graph().parse(exported / "g.ttl")),
-        "oxigraph-store": OxigraphEngine(open_store(exported / "store")),
-        "oxigraph-page-graphs": OxigraphEngine(open_store(exported / "trig-store")),
-    }
-    if oxigraph_binary() is None:
-        yield found
-        return
-    with running_oxigraph(exported / "server") as server:
-        load_files([exported / "g.trig"], endpoint=server.store_url)
-        found["sparql-endpoint"] = EndpointEngine(server.query_url)
+    with engines_over(exported) as found:
         yield found
 
 

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from scholarkg.mapping import name_key
+
 __all__ = ["KINDS", "Catalogue", "Entry", "Summary", "fold", "variant_key"]
 
 KINDS = ("person", "paper", "topic", "organisation")
@@ -46,12 +48,7 @@ def fold(text: str) -> str:
     return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
 
 
-def variant_key(name: str) -> str | None:
-    """First and last word, lower case: the key ``name-variants.rq`` pairs names on."""
-    words = name.split(" ")
-    if len(words) < 2:
-        return None
-    return f"{words[0]} {words[-1]}".lower()
+variant_key = name_key  # the key ``name-variants.rq`` pairs names on (``skg:nameKey``)
 
 
 @dataclass(frozen=True)
