@@ -116,10 +116,11 @@ def test_the_stored_key_gives_the_rows_of_the_computed_key_on_every_engine(expor
 
 
 def test_the_hand_page_gives_its_variants_with_their_shared_coauthors(exported, engines):
-    if not (exported / "pages" / "zz_variants.txt").exists():
-        pytest.skip("no hand page in this case")
     rows = run_query(get_query("name-variants"), {"limit": "100000"}, engines["oxigraph-store"]).rows
     found = {(str(r[0]), str(r[1]), int(str(r[2])), None if r[3] is None else str(r[3])) for r in rows}
+    if not (exported / "pages" / "zz_variants.txt").exists():  # the examples, the no-variants page
+        assert not any("López" in r[0] + r[1] for r in found)
+        return
     assert ("Ana López", "Ana María López", 2, "Omar Haddad") in found
     assert ("Ana López", "Ana María López", 2, "Zoë Ng") in found
     assert ("ANA LÓPEZ", "Ana López", 0, None) in found  # no coauthor in common
