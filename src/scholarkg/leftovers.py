@@ -19,20 +19,37 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import os
 import re
+import shutil
 import time
 from pathlib import Path
 
 MIN_AGE = 10.0  # seconds
 
 
+def remove_tree(directory: Path) -> None:
+    """Delete a folder we made, even while a store's background threads still write into it."""
+    for attempt in range(20):
+        shutil.rmtree(directory, ignore_errors=True)
+        if not os.path.lexists(directory):
+            return
+        gc.collect()  # drop a store nobody holds any more: it stops writing
+        time.sleep(0.05 * (attempt + 1))
+
+
+def lock(fd: int) -> None:
+    """Mark the entry open at ``fd`` as in use until the descriptor is closed."""
+    with contextlib.suppress(OSError):  # a file system without flock: nothing is swept then
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
 def hold(path: Path) -> int:
     """Lock ``path`` (a file or a folder we just made) for this process; the descriptor to
     :func:`release` when the entry is gone. Raises OSError when it cannot be opened."""
     fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-    with contextlib.suppress(OSError):  # a file system without flock: nothing is swept then
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    lock(fd)
     return fd
 
 
@@ -45,8 +62,6 @@ def release(fd: int | None) -> None:
 def sweep(directory: Path, pattern: re.Pattern[str], *, now: float | None = None) -> list[Path]:
     """Remove the entries of ``directory`` whose name matches ``pattern`` and that nobody holds;
     the paths removed. Nothing here raises: a leftover that cannot be removed stays."""
-    from scholarkg.store import remove_tree  # store imports this module
-
     now = time.time() if now is None else now
     removed: list[Path] = []
     try:

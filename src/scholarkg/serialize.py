@@ -8,7 +8,6 @@ not depend on insertion order, so the same content always gives the same bytes.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import re
 import secrets
@@ -23,7 +22,7 @@ from rdflib.term import Node
 
 from scholarkg.errors import OutputError, UsageError
 from scholarkg.interruptible import interruptible
-from scholarkg.leftovers import staged_file_pattern, sweep
+from scholarkg.leftovers import lock, staged_file_pattern, sweep
 from scholarkg.namespaces import PREFIXES
 
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -144,8 +143,7 @@ class StagedFile:
         if fd < 0:
             self.tmp = None
             raise OutputError(f"{path}: cannot write here: no free temporary name")
-        with contextlib.suppress(OSError):  # ours until closed (scholarkg.leftovers)
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        lock(fd)  # ours until closed: the next export leaves it alone (scholarkg.leftovers)
         self.handle = os.fdopen(fd, "wb")
         if mode is not None:
             os.fchmod(fd, mode)

@@ -12,7 +12,6 @@ import ctypes
 import gc
 import os
 import secrets
-import shutil
 import stat
 import time
 from collections.abc import Sequence
@@ -22,7 +21,7 @@ import pyoxigraph as ox
 
 from scholarkg.errors import InputError, OutputError, UsageError
 from scholarkg.interruptible import interruptible
-from scholarkg.leftovers import hold, release, staged_store_pattern, sweep
+from scholarkg.leftovers import hold, release, remove_tree, staged_store_pattern, sweep
 
 _FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -98,16 +97,6 @@ def is_store_folder(directory: Path) -> bool:
     except OSError:
         return False
     return "CURRENT" in names and any(name.startswith("MANIFEST-") for name in names)
-
-
-def remove_tree(directory: Path) -> None:
-    """Delete a folder we made, even while a store's background threads still write into it."""
-    for attempt in range(20):
-        shutil.rmtree(directory, ignore_errors=True)
-        if not os.path.lexists(directory):
-            return
-        gc.collect()  # drop a store nobody holds any more: it stops writing
-        time.sleep(0.05 * (attempt + 1))
 
 
 # renameat2(2) with RENAME_EXCHANGE swaps two paths in one step (Linux ≥ 3.15, glibc ≥ 2.28).

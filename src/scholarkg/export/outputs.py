@@ -20,9 +20,9 @@ import pyoxigraph as ox
 
 from scholarkg.errors import OutputError
 from scholarkg.export.signals import held
-from scholarkg.leftovers import WORK_FOLDER, hold, release, sweep
+from scholarkg.leftovers import WORK_FOLDER, hold, release, remove_tree, sweep
 from scholarkg.serialize import StagedFile, dump_to
-from scholarkg.store import StagedStore, check_store_target, remove_tree
+from scholarkg.store import StagedStore, check_store_target
 
 
 class Outputs:

@@ -29,7 +29,7 @@ from rdflib import URIRef
 
 from scholarkg.mapping import name_key
 
-__all__ = ["KINDS", "Catalogue", "Entry", "Summary", "fold", "variant_key"]
+__all__ = ["KINDS", "Catalogue", "Entry", "Summary", "fold"]
 
 KINDS = ("person", "paper", "topic", "organisation")
 
@@ -46,9 +46,6 @@ def fold(text: str) -> str:
     """Case- and accent-insensitive form for matching (``Émile`` finds ``emile`` and back)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
-
-
-variant_key = name_key  # the key ``name-variants.rq`` pairs names on (``skg:nameKey``)
 
 
 @dataclass(frozen=True)
@@ -120,7 +117,7 @@ class Catalogue:
         self._summaries: dict[tuple[str, str, int, int], Summary] = {}
         self._variants: dict[str, list[Entry]] = defaultdict(list)
         for entry in self._kinds["person"].entries:
-            key = variant_key(entry.name)
+            key = name_key(entry.name)
             if key is not None:
                 self._variants[key].append(entry)
 
@@ -200,7 +197,7 @@ class Catalogue:
     def variants_of(self, iri: URIRef) -> list[Entry]:
         """Other people whose name shares the first and last word with this person's."""
         name = self._names.get(str(iri))
-        key = variant_key(name) if name is not None else None
+        key = name_key(name) if name is not None else None
         if key is None:
             return []
         return [e for e in self._variants.get(key, []) if e.iri != iri]
