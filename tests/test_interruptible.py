@@ -14,8 +14,9 @@ import pytest
 from scholarkg.export import ExportOptions, export
 from scholarkg.interruptible import abandoned, interruptible
 
+from child_servers import free_port, wait_until_answers
 from conftest import AS_OF, EXAMPLES
-from signalling import signal_and_wait
+from signalling import kill, signal_and_wait
 
 # Three scans of the examples' ≈ 4,000 triples joined with each other: ≈ 10^11 rows to count,
 # hours of evaluation inside one pyoxigraph call that never returns to Python on its own.
@@ -61,3 +62,22 @@ def test_a_query_inside_a_long_oxigraph_call_stops_at_once_with_one_line(example
     assert run.returncode == 128 + signum, stderr
     assert stderr.splitlines() == [f"Interrupted by {signal.Signals(signum).name}; stopped."]
     assert stdout == ""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_serving_app_stops_like_every_other_command(examples, signum):
+    """uvicorn.run swallowed the signal it re-raises after its shutdown: exit 0, no word."""
+    port = free_port()
+    run = subprocess.Popen(
+        [sys.executable, "-m", "scholarkg", "serve", "--store", str(examples / "st"), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        wait_until_answers(run, f"http://127.0.0.1:{port}/", seconds=60, exited=lambda: "serve ended early")
+    except BaseException:
+        kill(run)
+        raise
+    _, stderr, latency = signal_and_wait(run, signum)
+    assert latency < 5, f"took {latency:.1f} s to stop"
+    assert run.returncode == 128 + signum, stderr
+    assert stderr.splitlines()[-1] == f"Interrupted by {signal.Signals(signum).name}; stopped."
+    assert "Traceback" not in stderr
