@@ -435,6 +435,90 @@ def test_a_worker_that_dies_ends_the_export_with_an_error_instead_of_a_wait(tmp_
     assert not (tmp_path / "g.ttl").exists()
 
 
+def _in_thread(call, seconds: float):
+    """``call()`` in a daemon thread: (finished within ``seconds``, its result or exception)."""
+    import threading
+
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(call())
+        except BaseException as exc:  # the test looks at whatever came out
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    return (not thread.is_alive()), (outcome[0] if outcome else None)
+
+
+def test_a_worker_killed_while_it_sends_a_result_breaks_the_wait_instead_of_hanging_it():
+    """The OOM killer strikes at a chunk's peak, when its result is pickled and sent: the
+    executor's reader then waits for the rest of a message nobody will send."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from scholarkg.export.pipeline import _Processes
+    from scholarkg.export.worker import WorkerSettings
+
+    from dying_tasks import die_while_sending_a_result
+
+    workers = _Processes(WorkerSettings(options=ExportOptions(as_of=AS_OF), named_graphs=False), 1)
+    workers.start()
+    try:
+        assert workers.wait(workers.pids[0], 0) > 0
+        future = workers.executors[0].submit(die_while_sending_a_result)
+        ended, outcome = _in_thread(lambda: workers.wait(future, 0), 20)
+        assert ended, "the wait on a worker that died mid-result never ended"
+        assert isinstance(outcome, BrokenProcessPool), outcome
+    finally:
+        closed, _ = _in_thread(lambda: workers.close(failed=True), 20)
+    assert closed, "closing the workers hung on the lost executor"
+
+
+def test_stopping_the_workers_ends_the_task_in_hand_at_its_next_page(tmp_path):
+    """An interrupt asks the workers to stop rather than killing them (a worker killed while
+    sending a result hangs the executor): the chunk in hand ends at the next page."""
+    import time
+
+    from scholarkg.export.pipeline import _Processes
+    from scholarkg.export.worker import Stopped, WorkerSettings
+    from scholarkg.parse import find_sources
+    from scholarkg.synthetic import write_corpus
+
+    write_corpus(tmp_path / "pages", 1500)
+    sources = find_sources([tmp_path / "pages"])
+    workers = _Processes(WorkerSettings(options=ExportOptions(as_of=AS_OF), named_graphs=False), 1)
+    workers.start()
+    task = workers.map_chunk(0, sources)  # one chunk of 1,500 pages: seconds of work
+    time.sleep(1.0)
+    assert not task.done()
+    started = time.monotonic()
+    closed, _ = _in_thread(lambda: workers.close(failed=True), 20)
+    assert closed
+    assert time.monotonic() - started < 3
+    assert isinstance(task.exception(), Stopped)
+
+
+def test_a_worker_found_dead_when_a_task_is_handed_to_it_is_a_worker_failure(tmp_path, monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+
+    from scholarkg.errors import WorkerFailed
+    from scholarkg.export import CHUNK
+    from scholarkg.export.pipeline import _Processes
+    from scholarkg.synthetic import write_corpus
+
+    def broken(*args, **kwargs):
+        raise BrokenProcessPool("A child process terminated abruptly")
+
+    write_corpus(tmp_path / "pages", 3 * CHUNK, abstract_words=0)
+    monkeypatch.setattr(_Processes, "map_chunk", broken)
+    with pytest.raises(WorkerFailed, match="a worker process died"):
+        export([str(tmp_path / "pages")], output=tmp_path / "g.ttl",
+               options=ExportOptions(as_of=AS_OF, jobs=2, validate=False))
+    assert not (tmp_path / "g.ttl").exists()
+
+
 def test_export_splits_glued_lines_with_the_whole_runs_evidence_as_parse_does(tmp_path):
     """The export's first pass hands every worker the run's evidence, so it reads a corpus nobody
     here wrote exactly as ``parse`` reading the whole run does (and not as pages read alone, which

@@ -34,12 +34,13 @@ import contextlib
 import gc
 import multiprocessing
 import os
-import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.synchronize import Event
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -57,6 +58,8 @@ from scholarkg.mapping import Minter, scheme_triples
 from scholarkg.parse import RunEvidence, Source
 
 CHUNK = 32  # pages per worker task and per validator call
+_WATCH = 0.5  # seconds between two looks at a worker while its result is awaited
+_GRACE = 2.0  # seconds a worker is gone, its result not come, before its pipe is given up
 
 
 @contextlib.contextmanager
@@ -95,6 +98,9 @@ class _InProcess:
     def finish_chunk(self, index: int, owned: frozenset[str]) -> Future:  # type: ignore[type-arg]
         return _Done(lambda: self.worker.finish_chunk(index, owned))
 
+    def wait(self, future: Future, index: int) -> Any:  # type: ignore[type-arg]
+        return future.result()
+
     def close(self, *, failed: bool) -> None:
         gc.unfreeze()  # the chunks ran here: give the caller's objects back to the collector
 
@@ -106,6 +112,7 @@ class _Processes:
         self.settings, self.jobs = settings, jobs
         self.executors: list[ProcessPoolExecutor] = []
         self.pids: list[Future] = []  # type: ignore[type-arg]
+        self.stop: Event | None = None  # set: every worker ends its task at the next page
 
     def start(self) -> None:
         """Start the processes, with signals held: a worker half-started when the parent quits
@@ -115,9 +122,10 @@ class _Processes:
         context = multiprocessing.get_context("forkserver")
         with held():
             start_forkserver(context)
+            self.stop = context.Event()
             for _ in range(self.jobs):
                 executor = ProcessPoolExecutor(1, mp_context=context, initializer=worker.start,
-                                               initargs=(self.settings,))
+                                               initargs=(self.settings, self.stop))
                 self.executors.append(executor)
                 self.pids.append(executor.submit(os.getpid))
 
@@ -129,8 +137,8 @@ class _Processes:
 
     def set_names(self, names: RunEvidence) -> None:
         # Each executor runs its tasks in order, so every later step sees the names.
-        for future in [e.submit(worker.set_names, names) for e in self.executors]:
-            future.result()
+        for index, future in enumerate([e.submit(worker.set_names, names) for e in self.executors]):
+            self.wait(future, index)
 
     def map_chunk(self, index: int, sources: Sequence[Source]) -> Future:  # type: ignore[type-arg]
         return self._on(index).submit(worker.map_chunk, index, sources)
@@ -138,14 +146,55 @@ class _Processes:
     def finish_chunk(self, index: int, owned: frozenset[str]) -> Future:  # type: ignore[type-arg]
         return self._on(index).submit(worker.finish_chunk, index, owned)
 
+    def wait(self, future: Future, index: int) -> Any:  # type: ignore[type-arg]
+        """The result of a task of worker ``index % jobs``, watching that worker meanwhile.
+
+        A worker that dies between tasks or while it computes breaks its executor, and the
+        future raises :class:`BrokenProcessPool` within a moment. One that dies while it sends
+        a result (the OOM killer strikes when the result is pickled, at the chunk's peak) leaves
+        the executor's reader waiting for the rest of the message: its process and ours still
+        hold the pipe's write end, so no end-of-file comes (1 of 40 exports whose workers were
+        SIGKILLed at random moments waited for good). So the wait looks at the worker every
+        :data:`_WATCH` seconds, and once it has been gone for :data:`_GRACE` seconds closes our
+        copy of that write end: the reader then sees end-of-file and the executor breaks as
+        for any other death. That copy is private to the executor (``_result_queue._writer``,
+        CPython 3.11–3.13); it is closed only in this case, on an executor already lost.
+        """
+        slot = index % self.jobs
+        gone_since: float | None = None
+        while True:
+            try:
+                return future.result(timeout=_WATCH)
+            except TimeoutError:
+                if self._alive(slot):
+                    gone_since = None
+                    continue
+                gone_since = gone_since or time.monotonic()
+                if time.monotonic() - gone_since >= _GRACE:
+                    writer = getattr(getattr(self.executors[slot], "_result_queue", None), "_writer", None)
+                    if writer is None:  # another CPython: say so rather than wait for ever
+                        raise BrokenProcessPool("the worker died while sending its result") from None
+                    writer.close()
+                    gone_since = float("inf")  # closed once; the executor breaks now
+
+    def _alive(self, slot: int) -> bool:
+        pid = self.pids[slot]
+        if not pid.done() or pid.exception() is not None:
+            return True  # not started yet, or already broken: the executor itself will tell
+        try:
+            state = Path(f"/proc/{pid.result()}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return False
+        return state != "Z"
+
     def close(self, *, failed: bool) -> None:
-        """Stop the workers. After a failure or an interrupt they are stopped at once (their
-        results are no longer wanted) rather than left to finish the chunk in hand."""
-        if failed:
-            for pid in self.pids:
-                if pid.done() and pid.exception() is None:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.kill(pid.result(), signal.SIGKILL)  # they ignore SIGTERM
+        """Stop the workers. After a failure or an interrupt the task in hand ends at its next
+        page (:class:`~scholarkg.export.worker.Stopped`) and queued ones are cancelled: their
+        results are no longer wanted. The workers are asked, not killed: a worker killed while
+        it sent a result left the executor reading the rest of that message for good, and the
+        parent waiting on it (2 of 40 exports SIGTERMed mid-run, on a loaded machine)."""
+        if failed and self.stop is not None:
+            self.stop.set()
         for executor in self.executors:
             executor.shutdown(wait=True, cancel_futures=True)
 
@@ -154,9 +203,10 @@ def _chunks(items: Sequence[Source], size: int) -> list[list[Source]]:
     return [list(items[start : start + size]) for start in range(0, len(items), size)]
 
 
-def _result(future: Future, chunk: Sequence[Source]) -> Any:  # type: ignore[type-arg]
+def _result(workers: _InProcess | _Processes, future: Future, index: int,  # type: ignore[type-arg]
+            chunk: Sequence[Source]) -> Any:
     try:
-        return future.result()
+        return workers.wait(future, index)
     except BrokenProcessPool:
         raise WorkerFailed(
             f"a worker process died while exporting {chunk[0].shown} … {chunk[-1].shown} "
@@ -192,10 +242,13 @@ def build(
         with timed(timings, "names"):
             name_sets = [workers.collect_names(i, chunk) for i, chunk in enumerate(chunks)]
             workers.set_names(RunEvidence.merge(
-                _result(f, chunk) for f, chunk in zip(name_sets, chunks, strict=True)))
+                _result(workers, f, i, chunk)
+                for i, (f, chunk) in enumerate(zip(name_sets, chunks, strict=True))))
         clock = time.perf_counter()
         merging = _run_chunks(chunks, workers, merger, report, jobs=jobs, progress=progress)
         failed = False
+    except BrokenProcessPool:  # found on submitting, before any result said so
+        raise WorkerFailed("a worker process died (out of memory, or killed); nothing was written") from None
     finally:
         workers.close(failed=failed)
     merger.flush()
@@ -239,7 +292,7 @@ def _run_chunks(
     def merge_next() -> None:
         nonlocal merging
         index, future = finished.popleft()
-        results: list[PageResult] = _result(future, chunks[index])
+        results: list[PageResult] = _result(workers, future, index, chunks[index])
         started = time.perf_counter()
         for result in results:
             if result.error is not None:
@@ -254,7 +307,7 @@ def _run_chunks(
         merging += time.perf_counter() - started
 
     for index, chunk in enumerate(chunks):
-        keys: list[str] = _result(mapped.pop(index), chunk)
+        keys: list[str] = _result(workers, mapped.pop(index), index, chunk)
         owned = frozenset(key for key in keys if key not in claimed)
         claimed.update(owned)
         finished.append((index, workers.finish_chunk(index, owned)))
