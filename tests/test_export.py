@@ -90,8 +90,8 @@ def test_summary_counts_match_the_graph(tmp_path):
 
 def test_report_times_each_phase_and_the_merge_fits_inside_the_page_loop(tmp_path):
     report = _run([CASE], tmp_path / "g.ttl")
-    assert set(report.timings) == {"names", "pages", "merge", "bulk_load", "collaborations", "counts", "void",
-                                   "write"}
+    assert set(report.timings) == {"names", "pages", "merge", "bulk_load", "collaborations", "name_variants",
+                                   "counts", "void", "write"}
     assert all(seconds >= 0 for seconds in report.timings.values())
     assert report.timings["bulk_load"] <= report.timings["pages"]
     assert report.timings["merge"] <= report.timings["pages"]

@@ -353,15 +353,22 @@ def test_sort_keys_order_rows_exactly_as_the_strings_do(query: SavedQuery) -> No
 def test_name_variants_finds_nothing_when_no_two_names_share_first_and_last_word(graph: Graph) -> None:
     # rdflib yields one empty group for a grouped sub-query without solutions; the query must
     # not turn it into rows made of the OPTIONAL part alone.
-    # The two variants lose their name and its key (skg:nameKey, which the query joins on).
+    # The two variants lose their name, and the export's table (skg:NameVariant) has no rows:
+    # the table built from the pruned papers is empty too.
+    from scholarkg.export.name_variants import variant_rows
+
+    name = URIRef("https://schema.org/name")
+    gone = {s for s, p, o in graph if p == name and str(o) in ("Bita Rouhani", "Ngozi A. Okafor")}
+    table = set(graph.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), URIRef("https://w3id.org/scholarkg/vocab#NameVariant")))
+    assert len(gone) == 2 and len(table) == 4
     pruned = Graph()
-    gone = {s for s, p, o in graph if p == URIRef("https://schema.org/name")
-            and str(o) in ("Bita Rouhani", "Ngozi A. Okafor")}
-    dropped = {URIRef("https://schema.org/name"), URIRef("https://w3id.org/scholarkg/vocab#nameKey")}
-    assert len(gone) == 2
     for triple in graph:
-        if not (triple[0] in gone and triple[1] in dropped):
+        if not ((triple[0] in gone and triple[1] == name) or triple[0] in table):
             pruned.add(triple)
+    papers: dict[object, set[str]] = {}
+    for paper, person in pruned.subject_objects(URIRef("https://schema.org/author")):
+        papers.setdefault(paper, set()).update(str(n) for n in pruned.objects(person, name))
+    assert papers and variant_rows(list(papers.values())) == []
     store = pyoxigraph.Store()
     for s, p, o in pruned:
         store.add(pyoxigraph.Quad(_ox(s), _ox(p), _ox(o), pyoxigraph.DefaultGraph()))

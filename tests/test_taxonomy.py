@@ -258,6 +258,11 @@ _MODEL_TERMS = {
     "coauthorName",
     "jointPapers",
     "collaborationRank",
+    "pairName",
+    "pairVariant",
+    "sharedCoauthors",
+    "sharedCoauthorName",
+    "variantRank",
 }
 
 
@@ -280,7 +285,7 @@ def test_vocabulary_declares_every_model_term_with_label_comment_domain_range(vo
             assert len(values) == 1 and values[0].language == "en", (prop, predicate)
         assert len(list(vocab.objects(prop, RDFS.domain))) == 1, prop
         assert len(list(vocab.objects(prop, RDFS.range))) == 1, prop
-    for cls in (SKG.Authorship, SKG.Collaboration):
+    for cls in (SKG.Authorship, SKG.Collaboration, SKG.NameVariant):
         assert (cls, RDF.type, OWL.Class) in vocab
         assert vocab.value(cls, RDFS.label) is not None
         assert vocab.value(cls, RDFS.comment) is not None

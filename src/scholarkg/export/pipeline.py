@@ -49,6 +49,7 @@ from scholarkg.errors import WorkerFailed
 from scholarkg.export import worker
 from scholarkg.export.collaborations import collaboration_lines
 from scholarkg.export.merge import Merger
+from scholarkg.export.name_variants import name_variant_lines
 from scholarkg.export.report import ExportOptions, ExportReport, Notice
 from scholarkg.export.signals import held, start_forkserver
 from scholarkg.export.void import fill_counts, void_quads
@@ -257,6 +258,9 @@ def build(
     timings["bulk_load"] = merger.load_seconds
     with timed(timings, "collaborations"):  # counted from the merge's authors, then loaded
         merger.add_text(collaboration_lines(merger.authors.values(), base=minter.base))
+        merger.flush()
+    with timed(timings, "name_variants"):  # paired from the same authors, then loaded
+        merger.add_text(name_variant_lines(merger.authors.values(), base=minter.base))
         merger.authors = {}
         merger.flush()
     report.warnings = merger.warnings
