@@ -169,9 +169,13 @@ def _swap_class(graph: Graph, rng: random.Random) -> None:
 
 
 def _share_position(graph: Graph, rng: random.Random) -> None:
-    papers = sorted(p for p in graph.subjects(RDF.type, SCHEMA.ScholarlyArticle)
-                    if len(list(graph.objects(p, SKG.authorship))) > 1)
-    first, second = rng.sample(sorted(graph.objects(rng.choice(papers), SKG.authorship)), 2)
+    def placed(paper: object) -> list:
+        """The paper's authorships that still have a position (an earlier edit may drop one)."""
+        return sorted(a for a in graph.objects(paper, SKG.authorship)
+                      if graph.value(a, SKG.position) is not None)
+
+    papers = sorted(p for p in graph.subjects(RDF.type, SCHEMA.ScholarlyArticle) if len(placed(p)) > 1)
+    first, second = rng.sample(placed(rng.choice(papers)), 2)
     position = graph.value(first, SKG.position)
     if rng.random() < 0.5:  # same value as another authorship, or an extra one
         graph.remove((second, SKG.position, None))
