@@ -183,10 +183,15 @@ class _Processes:
         if not pid.done() or pid.exception() is not None:
             return True  # not started yet, or already broken: the executor itself will tell
         try:
-            state = Path(f"/proc/{pid.result()}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except (OSError, IndexError):
+            os.kill(pid.result(), 0)  # no signal sent: only whether the process exists
+        except ProcessLookupError:
             return False
-        return state != "Z"
+        except PermissionError:
+            return True
+        try:  # a zombie (Linux) is dead too, until the forkserver reaps it
+            return Path(f"/proc/{pid.result()}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except (OSError, IndexError):
+            return True
 
     def close(self, *, failed: bool) -> None:
         """Stop the workers. After a failure or an interrupt the task in hand ends at its next
