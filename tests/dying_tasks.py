@@ -16,3 +16,10 @@ def die_while_sending_a_result() -> None:
     (queue,) = [o for o in gc.get_objects() if isinstance(o, SimpleQueue)]
     os.write(queue._writer.fileno(), struct.pack("!i", 1 << 20) + b"\x80\x05partial")
     os.kill(os.getpid(), signal.SIGKILL)
+
+
+def sleep_without_looking(seconds: float) -> None:
+    """A task that never checks the stop flag (a huge page, a long validator call)."""
+    import time
+
+    time.sleep(seconds)

@@ -467,6 +467,9 @@ def test_a_worker_killed_while_it_sends_a_result_breaks_the_wait_instead_of_hang
     workers.start()
     try:
         assert workers.wait(workers.pids[0], 0) > 0
+        # The executor's private members the watch relies on are there on this Python.
+        assert all(w.process is not None and w.writer is not None and w.manager is not None
+                   for w in workers._watched)
         future = workers.executors[0].submit(die_while_sending_a_result)
         ended, outcome = _in_thread(lambda: workers.wait(future, 0), 20)
         assert ended, "the wait on a worker that died mid-result never ended"
@@ -474,6 +477,31 @@ def test_a_worker_killed_while_it_sends_a_result_breaks_the_wait_instead_of_hang
     finally:
         closed, _ = _in_thread(lambda: workers.close(failed=True), 20)
     assert closed, "closing the workers hung on the lost executor"
+
+
+def test_closing_ends_even_when_a_worker_died_mid_result_unwatched_or_never_looks_at_the_flag():
+    """Ctrl-C while the parent waits on one worker, the other having died mid-result, must not
+    hang the close; nor may a worker busy in a task that never checks the stop flag."""
+    import time
+
+    from scholarkg.export.pipeline import _Processes
+    from scholarkg.export.worker import WorkerSettings
+
+    from dying_tasks import die_while_sending_a_result, sleep_without_looking
+
+    workers = _Processes(WorkerSettings(options=ExportOptions(as_of=AS_OF), named_graphs=False), 2)
+    workers.start()
+    for index in (0, 1):
+        assert workers.wait(workers.pids[index], index) > 0
+    workers.executors[0].submit(die_while_sending_a_result)
+    busy = workers.executors[1].submit(sleep_without_looking, 120)
+    time.sleep(0.5)
+    started = time.monotonic()
+    closed, _ = _in_thread(lambda: workers.close(failed=True), 30)
+    assert closed, "close hung"
+    assert time.monotonic() - started < 10
+    assert busy.done()
+    assert not any(w.alive() for w in workers._watched)
 
 
 def test_stopping_the_workers_ends_the_task_in_hand_at_its_next_page(tmp_path):

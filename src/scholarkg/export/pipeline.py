@@ -31,16 +31,20 @@ With ``jobs == 1`` (or a single chunk) the same two steps run in the caller's pr
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import multiprocessing
+import multiprocessing.connection
 import os
+import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import wait as futures_wait
 from concurrent.futures.process import BrokenProcessPool
-from multiprocessing.synchronize import Event
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
@@ -59,8 +63,9 @@ from scholarkg.mapping import Minter, scheme_triples
 from scholarkg.parse import RunEvidence, Source
 
 CHUNK = 32  # pages per worker task and per validator call
-_WATCH = 0.5  # seconds between two looks at a worker while its result is awaited
-_GRACE = 2.0  # seconds a worker is gone, its result not come, before its pipe is given up
+_WATCH = 0.5  # seconds between two looks at the workers while the parent waits on them
+_GRACE = 2.0  # seconds a worker is dead, its executor not broken, before its pipe is given up
+_STOP_WITHIN = 3.0  # seconds a worker asked to stop may take before it is killed
 
 
 @contextlib.contextmanager
@@ -107,13 +112,39 @@ class _InProcess:
 
 
 class _Processes:
-    """``jobs`` worker processes, each its own executor; chunk *i* goes to worker ``i % jobs``."""
+    """``jobs`` worker processes, each its own executor; chunk *i* goes to worker ``i % jobs``.
+
+    Stopping them is the delicate part. A worker killed while it sends a result leaves half a
+    message in the executor's result pipe, and the executor's reader waits for the rest for good:
+    our process holds that pipe's write end too, so no end-of-file comes (seen: 2 of 40 exports
+    SIGTERMed mid-run hung when the parent SIGKILLed its workers; 1 of 40 whose workers were
+    SIGKILLed from outside at random moments). So:
+
+    * on an interrupt or a failure the workers are *asked* to stop (a flag in shared memory,
+      without a lock a dying process could leave held), and each ends its task at the next page
+      (:class:`~scholarkg.export.worker.Stopped`); one still running :data:`_STOP_WITHIN`
+      seconds later (a huge page, a long validator call) is killed;
+    * while the parent waits (for a result, or for the executors to shut down) it watches the
+      workers, and once one has been dead :data:`_GRACE` seconds with its executor not yet
+      broken, closes our copy of that executor's result-pipe write end: the reader then sees
+      end-of-file and the executor breaks as for any other death.
+
+    Three members of each executor are private (read on CPython 3.11), taken once at start
+    because ``shutdown`` drops them: ``_processes`` (the worker's
+    :class:`multiprocessing.Process`, whose sentinel tells a death without being fooled by a
+    reused pid), ``_result_queue._writer`` and ``_executor_manager_thread`` (joined with a
+    timeout, where ``shutdown(wait=True)`` joins without one). They are only read, closed or
+    joined here, never replaced; a test pins them.
+    """
 
     def __init__(self, settings: WorkerSettings, jobs: int) -> None:
         self.settings, self.jobs = settings, jobs
         self.executors: list[ProcessPoolExecutor] = []
         self.pids: list[Future] = []  # type: ignore[type-arg]
-        self.stop: Event | None = None  # set: every worker ends its task at the next page
+        self.stop: Any = None  # shared c_bool: True asks every worker to end its task
+        self._watched: list[_Watched] = []
+        self._dead_since: dict[int, float] = {}
+        self._given_up: set[int] = set()
 
     def start(self) -> None:
         """Start the processes, with signals held: a worker half-started when the parent quits
@@ -123,12 +154,13 @@ class _Processes:
         context = multiprocessing.get_context("forkserver")
         with held():
             start_forkserver(context)
-            self.stop = context.Event()
+            self.stop = context.RawValue(ctypes.c_bool, False)
             for _ in range(self.jobs):
                 executor = ProcessPoolExecutor(1, mp_context=context, initializer=worker.start,
                                                initargs=(self.settings, self.stop))
                 self.executors.append(executor)
-                self.pids.append(executor.submit(os.getpid))
+                self.pids.append(executor.submit(os.getpid))  # starts the process and the manager
+                self._watched.append(_Watched.of(executor))
 
     def _on(self, index: int) -> ProcessPoolExecutor:
         return self.executors[index % len(self.executors)]
@@ -148,61 +180,74 @@ class _Processes:
         return self._on(index).submit(worker.finish_chunk, index, owned)
 
     def wait(self, future: Future, index: int) -> Any:  # type: ignore[type-arg]
-        """The result of a task of worker ``index % jobs``, watching that worker meanwhile.
+        """The result of a task of worker ``index % jobs``, watching the workers meanwhile;
+        :class:`BrokenProcessPool` when that worker died."""
+        while not futures_wait([future], timeout=_WATCH).done:
+            self._watch()
+        return future.result()
 
-        A worker that dies between tasks or while it computes breaks its executor, and the
-        future raises :class:`BrokenProcessPool` within a moment. One that dies while it sends
-        a result (the OOM killer strikes when the result is pickled, at the chunk's peak) leaves
-        the executor's reader waiting for the rest of the message: its process and ours still
-        hold the pipe's write end, so no end-of-file comes (1 of 40 exports whose workers were
-        SIGKILLed at random moments waited for good). So the wait looks at the worker every
-        :data:`_WATCH` seconds, and once it has been gone for :data:`_GRACE` seconds closes our
-        copy of that write end: the reader then sees end-of-file and the executor breaks as
-        for any other death. That copy is private to the executor (``_result_queue._writer``,
-        CPython 3.11–3.13); it is closed only in this case, on an executor already lost.
-        """
-        slot = index % self.jobs
-        gone_since: float | None = None
-        while True:
-            try:
-                return future.result(timeout=_WATCH)
-            except TimeoutError:
-                if self._alive(slot):
-                    gone_since = None
-                    continue
-                gone_since = gone_since or time.monotonic()
-                if time.monotonic() - gone_since >= _GRACE:
-                    writer = getattr(getattr(self.executors[slot], "_result_queue", None), "_writer", None)
-                    if writer is None:  # another CPython: say so rather than wait for ever
-                        raise BrokenProcessPool("the worker died while sending its result") from None
-                    writer.close()
-                    gone_since = float("inf")  # closed once; the executor breaks now
+    def _watch(self) -> None:
+        """Give up the result pipe of every worker dead for :data:`_GRACE` seconds."""
+        now = time.monotonic()
+        for slot, watched in enumerate(self._watched):
+            if slot in self._given_up:
+                continue
+            if watched.alive():
+                self._dead_since.pop(slot, None)
+                continue
+            if now - self._dead_since.setdefault(slot, now) >= _GRACE:
+                self._given_up.add(slot)
+                watched.give_up()
 
-    def _alive(self, slot: int) -> bool:
-        pid = self.pids[slot]
-        if not pid.done() or pid.exception() is not None:
-            return True  # not started yet, or already broken: the executor itself will tell
-        try:
-            os.kill(pid.result(), 0)  # no signal sent: only whether the process exists
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        try:  # a zombie (Linux) is dead too, until the forkserver reaps it
-            return Path(f"/proc/{pid.result()}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-        except (OSError, IndexError):
-            return True
+    def _kill_the_living(self) -> None:
+        for watched in self._watched:
+            if watched.alive() and watched.process is not None and watched.process.pid is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(watched.process.pid, signal.SIGKILL)  # they ignore SIGTERM
 
     def close(self, *, failed: bool) -> None:
-        """Stop the workers. After a failure or an interrupt the task in hand ends at its next
-        page (:class:`~scholarkg.export.worker.Stopped`) and queued ones are cancelled: their
-        results are no longer wanted. The workers are asked, not killed: a worker killed while
-        it sent a result left the executor reading the rest of that message for good, and the
-        parent waiting on it (2 of 40 exports SIGTERMed mid-run, on a loaded machine)."""
-        if failed and self.stop is not None:
-            self.stop.set()
-        for executor in self.executors:
-            executor.shutdown(wait=True, cancel_futures=True)
+        """Stop the workers (see the class docstring). After a failure or an interrupt the task
+        in hand ends at its next page and queued ones are cancelled: their results are no
+        longer wanted. Signals are held meanwhile (seconds at most) and handled after: a second
+        Ctrl-C must not leave executors running under the interpreter's exit."""
+        with held():
+            if failed and self.stop is not None:
+                self.stop.value = True
+            for executor in self.executors:
+                executor.shutdown(wait=False, cancel_futures=failed)
+            asked = time.monotonic()
+            for watched in self._watched:
+                while watched.manager is not None and watched.manager.is_alive():
+                    watched.manager.join(_WATCH)
+                    self._watch()
+                    if failed and time.monotonic() - asked > _STOP_WITHIN:
+                        self._kill_the_living()
+
+
+@dataclass
+class _Watched:
+    """What :class:`_Processes` needs of one executor, kept past its ``shutdown``."""
+
+    process: multiprocessing.process.BaseProcess | None
+    writer: Any
+    manager: threading.Thread | None
+
+    @classmethod
+    def of(cls, executor: ProcessPoolExecutor) -> _Watched:
+        processes = getattr(executor, "_processes", None) or {}
+        return cls(process=next(iter(processes.values()), None),
+                   writer=getattr(getattr(executor, "_result_queue", None), "_writer", None),
+                   manager=getattr(executor, "_executor_manager_thread", None))
+
+    def alive(self) -> bool:
+        if self.process is None:
+            return True  # unknown here: the executor itself will tell
+        return not multiprocessing.connection.wait([self.process.sentinel], timeout=0)
+
+    def give_up(self) -> None:
+        """End-of-file for the executor's reader (see :class:`_Processes`)."""
+        if self.writer is not None:
+            self.writer.close()
 
 
 def _chunks(items: Sequence[Source], size: int) -> list[list[Source]]:

@@ -21,7 +21,7 @@ import hashlib
 import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from multiprocessing.synchronize import Event
+from typing import Any
 
 from scholarkg.errors import InputError
 from scholarkg.export.report import ExportOptions, Notice
@@ -110,11 +110,13 @@ class ChunkWorker:
     def collect_names(self, sources: Sequence[Source]) -> RunEvidence:
         """First pass: what the pages print unambiguously (names, name words, title words,
         papers printed spaced), which the second pass uses to split glued lines (parse/)."""
+        self._go_on()
         return collect_names_from_files(sources)
 
     def map_chunk(self, index: int, sources: Sequence[Source]) -> list[str]:
         """Parse and map chunk ``index`` and keep it; return its distinct record fingerprints
         in page order (empty when validation is off: nothing needs owning)."""
+        self._go_on()  # before the collection, which alone can take a tenth of a second
         settle_garbage()
         results = self._parse_and_map(sources)
         keys: dict[int, str] = {}
@@ -163,18 +165,18 @@ class ChunkWorker:
 _worker: ChunkWorker | None = None  # this process's worker, made by start()
 
 
-def start(settings: WorkerSettings, stop: Event) -> None:
+def start(settings: WorkerSettings, stop: Any) -> None:
     """Executor initializer. Ctrl-C (and a service manager's SIGTERM) reaches the whole process
     group: the parent alone decides what it means and stops the workers, so a worker ignores
     both instead of printing a KeyboardInterrupt traceback or dying under the parent. (It is
     born ignoring them already: :func:`scholarkg.export.signals.start_forkserver`.) The parent
-    sets ``stop`` to end the task in hand at the next page (:class:`Stopped`): a worker is
-    never killed by its parent, since one killed while it sends a result leaves the executor's
-    reader waiting for the rest of the message for good (seen: 2 of 40 interrupted exports)."""
+    sets ``stop`` (a shared ``c_bool``) to end the task in hand at the next page
+    (:class:`Stopped`) rather than killing the worker: see
+    :class:`scholarkg.export.pipeline._Processes`."""
     global _worker
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, signal.SIG_IGN)
-    _worker = ChunkWorker(settings, stopping=stop.is_set)
+    _worker = ChunkWorker(settings, stopping=lambda: bool(stop.value))
 
 
 def _current() -> ChunkWorker:
