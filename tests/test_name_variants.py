@@ -55,6 +55,13 @@ Quiet Names
 
 Lower case.
 
+LGJul 1, 2025
+Only Each Other
+
+Omar Haddad, Omar Q. Haddad, Omar Q. Haddad
+
+The same name twice, and a pair on one paper with nobody else.
+
 CVAug 9, 2025
 Alone Again
 
@@ -128,6 +135,8 @@ def test_the_hand_page_gives_its_variants_with_their_shared_coauthors(exported, 
     assert ("ANA LÓPEZ", "Ana López", 0, None) in found  # no coauthor in common
     assert ("Ǆemal Ǉubić", "ǆemal ǉubić", 1, "Madonna") in found  # title-case digraphs, lowered
     assert ("Ana López", "Ana M. López", 0, None) in found  # a paper alone: nobody shared
+    # Two names on one paper share nobody but each other, which does not count.
+    assert ("Omar Haddad", "Omar Q. Haddad", 0, None) in found
     assert not any("Madonna" in (r[0], r[1]) for r in found)  # one word: no key
 
 
