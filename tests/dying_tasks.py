@@ -6,6 +6,7 @@ import gc
 import os
 import signal
 import struct
+import time
 from multiprocessing.queues import SimpleQueue
 
 
@@ -20,6 +21,4 @@ def die_while_sending_a_result() -> None:
 
 def sleep_without_looking(seconds: float) -> None:
     """A task that never checks the stop flag (a huge page, a long validator call)."""
-    import time
-
     time.sleep(seconds)

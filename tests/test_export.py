@@ -399,7 +399,6 @@ def _grandchildren() -> list[int]:
 
 def test_a_worker_that_dies_ends_the_export_with_an_error_instead_of_a_wait(tmp_path):
     import signal
-    import threading
 
     from scholarkg.errors import WorkerFailed
     from scholarkg.export import CHUNK
@@ -414,24 +413,14 @@ def test_a_worker_that_dies_ends_the_export_with_an_error_instead_of_a_wait(tmp_
             for pid in killed:
                 os.kill(pid, signal.SIGKILL)
 
-    outcome: list[BaseException | None] = []
-
-    def run() -> None:
-        try:
-            export([str(tmp_path / "pages")], output=tmp_path / "g.ttl",
-                   options=ExportOptions(as_of=AS_OF, jobs=2, validate=False),
-                   progress_start=lambda total: kill_the_workers)
-            outcome.append(None)
-        except BaseException as exc:  # the test reports whatever came out
-            outcome.append(exc)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(120)
-    assert not thread.is_alive(), "the export waited on a dead worker"
+    ended, outcome = _in_thread(lambda: export(
+        [str(tmp_path / "pages")], output=tmp_path / "g.ttl",
+        options=ExportOptions(as_of=AS_OF, jobs=2, validate=False),
+        progress_start=lambda total: kill_the_workers), 120)
+    assert ended, "the export waited on a dead worker"
     assert len(killed) == 2
-    assert isinstance(outcome[0], WorkerFailed), outcome
-    assert "a worker process died" in str(outcome[0])
+    assert isinstance(outcome, WorkerFailed), outcome
+    assert "a worker process died" in str(outcome)
     assert not (tmp_path / "g.ttl").exists()
 
 
@@ -466,12 +455,12 @@ def test_a_worker_killed_while_it_sends_a_result_breaks_the_wait_instead_of_hang
     workers = _Processes(WorkerSettings(options=ExportOptions(as_of=AS_OF), named_graphs=False), 1)
     workers.start()
     try:
-        assert workers.wait(workers.pids[0], 0) > 0
+        assert workers.wait(workers.pids[0]) > 0
         # The executor's private members the watch relies on are there on this Python.
         assert all(w.process is not None and w.writer is not None and w.manager is not None
                    for w in workers._watched)
         future = workers.executors[0].submit(die_while_sending_a_result)
-        ended, outcome = _in_thread(lambda: workers.wait(future, 0), 20)
+        ended, outcome = _in_thread(lambda: workers.wait(future), 20)
         assert ended, "the wait on a worker that died mid-result never ended"
         assert isinstance(outcome, BrokenProcessPool), outcome
     finally:
@@ -492,7 +481,7 @@ def test_closing_ends_even_when_a_worker_died_mid_result_unwatched_or_never_look
     workers = _Processes(WorkerSettings(options=ExportOptions(as_of=AS_OF), named_graphs=False), 2)
     workers.start()
     for index in (0, 1):
-        assert workers.wait(workers.pids[index], index) > 0
+        assert workers.wait(workers.pids[index]) > 0
     workers.executors[0].submit(die_while_sending_a_result)
     busy = workers.executors[1].submit(sleep_without_looking, 120)
     time.sleep(0.5)

@@ -41,7 +41,7 @@ def variant_rows(papers: Collection[Iterable[str]]) -> list[Row]:
     each paper's author names. Coauthor sets are built only for names that have a variant (a
     few thousand at 100k profiles), not for every person."""
     groups: dict[str, set[str]] = defaultdict(set)
-    for name in set().union(*papers) if papers else ():
+    for name in set().union(*papers):
         key = name_key(name)
         if key is not None:
             groups[key].add(name)

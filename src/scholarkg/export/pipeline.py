@@ -104,7 +104,7 @@ class _InProcess:
     def finish_chunk(self, index: int, owned: frozenset[str]) -> Future:  # type: ignore[type-arg]
         return _Done(lambda: self.worker.finish_chunk(index, owned))
 
-    def wait(self, future: Future, index: int) -> Any:  # type: ignore[type-arg]
+    def wait(self, future: Future) -> Any:  # type: ignore[type-arg]
         return future.result()
 
     def close(self, *, failed: bool) -> None:
@@ -143,8 +143,6 @@ class _Processes:
         self.pids: list[Future] = []  # type: ignore[type-arg]
         self.stop: Any = None  # shared c_bool: True asks every worker to end its task
         self._watched: list[_Watched] = []
-        self._dead_since: dict[int, float] = {}
-        self._given_up: set[int] = set()
 
     def start(self) -> None:
         """Start the processes, with signals held: a worker half-started when the parent quits
@@ -170,8 +168,8 @@ class _Processes:
 
     def set_names(self, names: RunEvidence) -> None:
         # Each executor runs its tasks in order, so every later step sees the names.
-        for index, future in enumerate([e.submit(worker.set_names, names) for e in self.executors]):
-            self.wait(future, index)
+        for future in [e.submit(worker.set_names, names) for e in self.executors]:
+            self.wait(future)
 
     def map_chunk(self, index: int, sources: Sequence[Source]) -> Future:  # type: ignore[type-arg]
         return self._on(index).submit(worker.map_chunk, index, sources)
@@ -179,9 +177,9 @@ class _Processes:
     def finish_chunk(self, index: int, owned: frozenset[str]) -> Future:  # type: ignore[type-arg]
         return self._on(index).submit(worker.finish_chunk, index, owned)
 
-    def wait(self, future: Future, index: int) -> Any:  # type: ignore[type-arg]
-        """The result of a task of worker ``index % jobs``, watching the workers meanwhile;
-        :class:`BrokenProcessPool` when that worker died."""
+    def wait(self, future: Future) -> Any:  # type: ignore[type-arg]
+        """The result of a task, watching every worker meanwhile; :class:`BrokenProcessPool`
+        when the worker that ran it died."""
         while not futures_wait([future], timeout=_WATCH).done:
             self._watch()
         return future.result()
@@ -189,15 +187,8 @@ class _Processes:
     def _watch(self) -> None:
         """Give up the result pipe of every worker dead for :data:`_GRACE` seconds."""
         now = time.monotonic()
-        for slot, watched in enumerate(self._watched):
-            if slot in self._given_up:
-                continue
-            if watched.alive():
-                self._dead_since.pop(slot, None)
-                continue
-            if now - self._dead_since.setdefault(slot, now) >= _GRACE:
-                self._given_up.add(slot)
-                watched.give_up()
+        for watched in self._watched:
+            watched.look(now)
 
     def _kill_the_living(self) -> None:
         for watched in self._watched:
@@ -231,6 +222,7 @@ class _Watched:
     process: multiprocessing.process.BaseProcess | None
     writer: Any
     manager: threading.Thread | None
+    dead_since: float | None = None  # when a look first found the worker dead
 
     @classmethod
     def of(cls, executor: ProcessPoolExecutor) -> _Watched:
@@ -244,20 +236,27 @@ class _Watched:
             return True  # unknown here: the executor itself will tell
         return not multiprocessing.connection.wait([self.process.sentinel], timeout=0)
 
-    def give_up(self) -> None:
-        """End-of-file for the executor's reader (see :class:`_Processes`)."""
-        if self.writer is not None:
+    def look(self, now: float) -> None:
+        """Give up the result pipe (end-of-file for the executor's reader, see
+        :class:`_Processes`) once the worker has been dead :data:`_GRACE` seconds."""
+        if self.writer is None:  # given up already, or never known
+            return
+        if self.alive():
+            self.dead_since = None
+        elif now - (self.dead_since or now) >= _GRACE:
             self.writer.close()
+            self.writer = None
+        elif self.dead_since is None:
+            self.dead_since = now
 
 
 def _chunks(items: Sequence[Source], size: int) -> list[list[Source]]:
     return [list(items[start : start + size]) for start in range(0, len(items), size)]
 
 
-def _result(workers: _InProcess | _Processes, future: Future, index: int,  # type: ignore[type-arg]
-            chunk: Sequence[Source]) -> Any:
+def _result(workers: _InProcess | _Processes, future: Future, chunk: Sequence[Source]) -> Any:  # type: ignore[type-arg]
     try:
-        return workers.wait(future, index)
+        return workers.wait(future)
     except BrokenProcessPool:
         raise WorkerFailed(
             f"a worker process died while exporting {chunk[0].shown} … {chunk[-1].shown} "
@@ -293,8 +292,7 @@ def build(
         with timed(timings, "names"):
             name_sets = [workers.collect_names(i, chunk) for i, chunk in enumerate(chunks)]
             workers.set_names(RunEvidence.merge(
-                _result(workers, f, i, chunk)
-                for i, (f, chunk) in enumerate(zip(name_sets, chunks, strict=True))))
+                _result(workers, f, chunk) for f, chunk in zip(name_sets, chunks, strict=True)))
         clock = time.perf_counter()
         merging = _run_chunks(chunks, workers, merger, report, jobs=jobs, progress=progress)
         failed = False
@@ -346,7 +344,7 @@ def _run_chunks(
     def merge_next() -> None:
         nonlocal merging
         index, future = finished.popleft()
-        results: list[PageResult] = _result(workers, future, index, chunks[index])
+        results: list[PageResult] = _result(workers, future, chunks[index])
         started = time.perf_counter()
         for result in results:
             if result.error is not None:
@@ -361,7 +359,7 @@ def _run_chunks(
         merging += time.perf_counter() - started
 
     for index, chunk in enumerate(chunks):
-        keys: list[str] = _result(workers, mapped.pop(index), index, chunk)
+        keys: list[str] = _result(workers, mapped.pop(index), chunk)
         owned = frozenset(key for key in keys if key not in claimed)
         claimed.update(owned)
         finished.append((index, workers.finish_chunk(index, owned)))
